@@ -13,9 +13,11 @@ const PACKAGE_ROOT = path.resolve(__dirname, "../harness/fixtures/shim-pkg");
 type ShimName = "byPackageName" | "byRelativePath" | "byAbsolutePath" | "byPackageNameThenPath";
 type ShimModule = Record<ShimName, pulumi.dynamic.ResourceProvider>;
 
+class ShimProbe extends pulumi.dynamic.Resource {}
+
 function captureWith(shims: ShimModule, shim: ShimName): Promise<CaptureResult> {
   return capture(() => {
-    new pulumi.dynamic.Resource(shims[shim], shim, { label: shim });
+    new ShimProbe(shims[shim], shim, { label: shim });
   });
 }
 
