@@ -16,6 +16,11 @@ export interface CaptureOptions {
   config?: StackConfig;
   /** Run as a preview: the SDK then sends UNKNOWN for values not known yet. */
   preview?: boolean;
+  /**
+   * Outputs the mock returns for a resource, merged over its inputs (e.g. an earlier
+   * up's outputs, for programs that feed one resource's output into another).
+   */
+  outputs?: (resource: { type: string; name: string }) => Record<string, unknown> | undefined;
 }
 
 export interface CapturedResource {
@@ -91,10 +96,15 @@ function recordOf(req: RegisterResourceRequest, urn: string): CapturedResource {
   };
 }
 
-const echoMocks: pulumi.runtime.Mocks = {
-  newResource: (args) => ({ id: args.type.startsWith(DYNAMIC_TYPE_PREFIX) ? `${args.name}-id` : undefined, state: args.inputs }),
-  call: (args) => args.inputs,
-};
+function echoMocks(outputs: CaptureOptions["outputs"]): pulumi.runtime.Mocks {
+  return {
+    newResource: (args) => ({
+      id: args.type.startsWith(DYNAMIC_TYPE_PREFIX) ? `${args.name}-id` : undefined,
+      state: { ...args.inputs, ...outputs?.({ type: args.type, name: args.name }) },
+    }),
+    call: (args) => args.inputs,
+  };
+}
 
 /** Runs `program` under mocks and returns the dynamic resources it registered, in registration order. */
 export async function capture(program: () => void | Promise<void>, options: CaptureOptions = {}): Promise<CaptureResult> {
@@ -102,7 +112,7 @@ export async function capture(program: () => void | Promise<void>, options: Capt
   const stack = options.stack ?? "stack";
   const { values, secretKeys } = qualifyConfig(project, options.config);
   return runtimeState.withLocalStorage(async () => {
-    await pulumi.runtime.setMocks(echoMocks, project, stack, options.preview ?? false);
+    await pulumi.runtime.setMocks(echoMocks(options.outputs), project, stack, options.preview ?? false);
     pulumi.runtime.setAllConfig(values, secretKeys);
     const resources: CapturedResource[] = [];
     const monitor = pulumi.runtime.getMonitor() as unknown as PatchableMonitor;
