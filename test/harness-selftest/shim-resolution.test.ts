@@ -80,6 +80,8 @@ describe("harness: thin-shim module specifiers inside the real plugin host", fun
     const relative = await upOnce(host, await captureWith(installedShims, "byRelativePath"));
     expect(relative.error).to.match(/Cannot find module '\.\/impl\.js'/);
     expect(relative.state).to.equal(undefined);
+    // With an "exports" map, only listed subpaths resolve by name.
+    expect(() => require.resolve("harness-shim-pkg/impl.js", { paths: [programDir] })).to.throw(/not defined by "exports"/);
   });
 
   it("with the package's own root as cwd (a program inside the package repo): no self-reference by name", async () => {
