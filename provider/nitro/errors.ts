@@ -91,12 +91,14 @@ export function isTlsVerificationCode(code: string | undefined): boolean {
 }
 
 /** What to do, for the errors where we know. */
-export function hintFor(init: Pick<NitroErrorInit, "errorcode" | "networkCode" | "operation" | "status">): string | undefined {
+export function hintFor(init: Pick<NitroErrorInit, "errorcode" | "networkCode" | "operation" | "status" | "nitroMessage">): string | undefined {
+  // Appliances name the refused CLI command in brackets: "Not authorized ... [add ssl certKey]".
+  const command = /\[([^\]]+)\]\s*$/.exec(init.nitroMessage ?? "")?.[1] ?? init.operation;
   switch (init.errorcode) {
     case 354:
       return "Check the username and password of the NetScaler connection.";
     case 2138:
-      return `The user lacks permission for "${init.operation}": grant it in the user's command policy (or use a user bound to a policy that allows it).`;
+      return `The user lacks permission for "${command}": grant it in the user's command policy (or use a user bound to a policy that allows it).`;
     case 1028:
     case 368:
       return "This appliance is the secondary of an HA pair: connect to the primary, or to the floating management address (SNIP with management access).";

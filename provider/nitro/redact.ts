@@ -39,7 +39,7 @@ export function redactUrlCredentials(url: string): string {
   try {
     const parsed = new URL(url);
     if (!parsed.username && !parsed.password) return url;
-    parsed.username = parsed.username ? REDACTED : "";
+    parsed.username = parsed.username ? "redacted" : "";
     parsed.password = "";
     return parsed.toString();
   } catch {

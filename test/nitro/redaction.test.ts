@@ -34,7 +34,7 @@ describe("NITRO errors keep secrets out", () => {
     const [upload, add] = errors;
     expect(upload.status).to.equal(403);
     expect(upload.errorcode).to.equal(2138);
-    expect(upload.hint).to.include("add systemfile").and.include("command policy");
+    expect(upload.hint).to.include("add system file").and.include("command policy");
     expect(upload.request?.headers.Cookie).to.equal("[REDACTED]");
     expect(upload.request?.url).to.equal(`${fake.url}/nitro/v1/config/systemfile`);
     expect(add.errorcode).to.equal(1537);
