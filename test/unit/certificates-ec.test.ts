@@ -40,7 +40,8 @@ function ecCertificate(commonName: string, isCa: boolean, issuer?: EcIssued): Ec
     ...(isCa ? [] : [{ name: "subjectAltName", altNames: [{ type: 2, value: commonName }] }]),
   ]);
   cert.siginfo.algorithmOid = forge.pki.oids.sha256WithRSAEncryption;
-  const tbs = forge.pki.getTBSCertificate(cert);
+  // getTBSCertificate exists in forge but not in its type definitions.
+  const tbs = (forge.pki as unknown as { getTBSCertificate(c: forge.pki.Certificate): forge.asn1.Asn1 }).getTBSCertificate(cert);
   const fields = tbs.value as forge.asn1.Asn1[];
   fields[2] = ecdsaAlgorithm();
   fields[6] = asn1.fromDer(spkiDer.toString("binary"));
