@@ -23,7 +23,8 @@ export function readCertificates(text: string): CertificatesRead {
   if (text.trim().length === 0) return { certificates: [], problems: [`is empty; ${HOW}`] };
   if (!hasPemMarker(text)) {
     const der = decodeBase64(text);
-    if (!der) return { certificates: [], problems: [`not a PEM certificate (no "-----BEGIN CERTIFICATE-----" block found); ${HOW}`] };
+    // DER certificates start with a SEQUENCE tag; anything else is not an attempt at DER.
+    if (!der || der[0] !== 0x30) return { certificates: [], problems: [`not a PEM certificate (no "-----BEGIN CERTIFICATE-----" block found); ${HOW}`] };
     const parsed = decode(der, "the base64 DER");
     return typeof parsed === "string" ? { certificates: [], problems: [parsed] } : { certificates: [parsed], problems: [] };
   }

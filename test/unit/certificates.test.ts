@@ -100,7 +100,8 @@ describe("certificates", () => {
       ["a body cut in the middle", (pem) => pem.replace(/\r?\n[A-Za-z0-9+/]{64}\r?\n[A-Za-z0-9+/]{64}\r?\n/, "\n"), /could not be decoded as an X.509 certificate .*damaged or truncated/],
       ["a body with a broken base64 line", (pem) => pem.replace(/\r?\n([A-Za-z0-9+/]{64})\r?\n/, "\n$1x\n"), /block #1 \(line 1\) is damaged: its body is not complete base64/],
       ["mismatched BEGIN/END labels", (pem) => pem.replace("END CERTIFICATE", "END X509 CRL"), /begins as "CERTIFICATE" but ends as "X509 CRL"/],
-      ["base64 that is not a certificate", () => Buffer.from("not a certificate at all").toString("base64"), /^the base64 DER could not be decoded as an X.509 certificate/],
+      ["base64 of something else", () => Buffer.from("not a certificate at all").toString("base64"), /^not a PEM certificate \(no "-----BEGIN CERTIFICATE-----" block found\)/],
+      ["truncated base64 DER", () => Buffer.from(toDerBase64(leaf), "base64").subarray(0, 300).toString("base64"), /^the base64 DER could not be decoded as an X.509 certificate .*damaged or truncated/],
       ["only a public key block", () => pooledKey(0).publicKeyPem, /no "-----BEGIN CERTIFICATE-----" block found, only "PUBLIC KEY"/],
     ];
     for (const [description, mutate, expected] of cases) {
