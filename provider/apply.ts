@@ -1,0 +1,286 @@
+// Apply: carries out a plan's phases over one NITRO session. Each operation kind inside a
+// phase goes out as one bulk request (chunked by the client); kinds and chunks run
+// concurrently within the session's pool. Answers that mean "already as wanted" (a file or
+// certkey this sync would have created, a binding already there, an object already gone)
+// are adopted after a check, so a run that follows an interrupted one converges instead of
+// duplicating objects or failing.
+import type { ItemResult, NitroError, NitroSession } from "./nitro";
+import type { Operation, OperationKind, Plan, RecordedState } from "./model";
+
+export interface ApplyLogger {
+  info(message: string): void;
+  warn(message: string): void;
+}
+
+export interface ApplyOutcome {
+  /** The recorded state after the plan, adjusted for what the appliance answered. */
+  recorded: RecordedState;
+  /** Operations sent to the appliance (save included). */
+  operationsApplied: number;
+  notes: string[];
+}
+
+export interface OperationFailure {
+  operation: Operation;
+  error: NitroError;
+}
+
+/** One or more operations failed; everything in earlier phases was applied. */
+export class ApplyError extends Error {
+  constructor(
+    readonly failures: OperationFailure[],
+    readonly phasesCompleted: number,
+  ) {
+    super(
+      `${failures.length} NetScaler operation(s) failed; ${phasesCompleted} earlier phase(s) were applied and the ` +
+        `configuration was not saved. Fix the cause below and run again: the next run adopts what was applied.\n` +
+        failures.map((f) => `- ${describeOperation(f.operation)}: ${f.error.message}`).join("\n"),
+    );
+    this.name = "ApplyError";
+  }
+}
+
+export function describeOperation(op: Operation): string {
+  switch (op.kind) {
+    case "uploadFile":
+      return `upload /nsconfig/ssl/${op.fileName}`;
+    case "addCertkey":
+      return `add certkey ${op.certkeyName}`;
+    case "updateCertkey":
+      return `update certkey ${op.certkeyName} to ${op.certFile}`;
+    case "linkCertkey":
+      return `link certkey ${op.certkeyName} to CA ${op.caCertkeyName}`;
+    case "unlinkCertkey":
+      return `unlink certkey ${op.certkeyName}`;
+    case "bind":
+      return `bind certkey ${op.certkeyName} to vserver ${op.vserver}${op.sni ? " as SNI" : ""}`;
+    case "unbind":
+      return `unbind certkey ${op.certkeyName} from vserver ${op.vserver}${op.sni ? " (SNI)" : ""}`;
+    case "deleteCertkey":
+      return `delete certkey ${op.certkeyName}`;
+    case "deleteFile":
+      return `delete /nsconfig/ssl/${op.fileName}`;
+    case "saveConfig":
+      return "save the running configuration";
+  }
+}
+
+type OperationOf<K extends OperationKind> = Extract<Operation, { kind: K }>;
+
+/** What apply learned while running that changes later phases and the recorded state. */
+interface ApplyContext {
+  session: NitroSession;
+  logger: ApplyLogger;
+  /** CA certkey name planned → name of the certkey that already holds that CA on the appliance. */
+  caRenames: Map<string, string>;
+  /** The state before this plan: tells CA certkeys apart and where their files are. */
+  previous: RecordedState;
+  /** Files of CA certkeys the appliance kept because something else still uses them: not deleted. */
+  filesStillInUse: Set<string>;
+  notes: string[];
+  /** Files uploaded for a CA that turned out to exist under another name: removed at the end. */
+  unusedCaFiles: string[];
+}
+
+export async function applyPlan(session: NitroSession, plan: Plan, previous: RecordedState, logger: ApplyLogger): Promise<ApplyOutcome> {
+  const context: ApplyContext = {
+    session,
+    logger,
+    caRenames: new Map(),
+    previous,
+    filesStillInUse: new Set(),
+    notes: [...plan.notes],
+    unusedCaFiles: [],
+  };
+  let applied = 0;
+  for (const [index, phase] of plan.phases.entries()) {
+    const operations = phase
+      .map((op) => withCaRenames(op, context.caRenames))
+      .filter((op) => !(op.kind === "deleteFile" && context.filesStillInUse.has(op.fileName)));
+    if (operations.some((op) => op.kind === "saveConfig") && context.unusedCaFiles.length > 0) {
+      applied += await runFileCleanup(context);
+    }
+    const failures = await runPhase(context, operations);
+    if (failures.length > 0) throw new ApplyError(failures, index);
+    applied += operations.length;
+  }
+  return { recorded: adjustRecorded(plan.next, context), operationsApplied: applied, notes: context.notes };
+}
+
+async function runPhase(context: ApplyContext, operations: Operation[]): Promise<OperationFailure[]> {
+  const byKind = new Map<OperationKind, Operation[]>();
+  for (const op of operations) byKind.set(op.kind, [...(byKind.get(op.kind) ?? []), op]);
+  const results = await Promise.all([...byKind.values()].map((ops) => runKind(context, ops)));
+  return results.flat();
+}
+
+async function runKind(context: ApplyContext, operations: Operation[]): Promise<OperationFailure[]> {
+  const { session } = context;
+  const kind = operations[0].kind;
+  const pick = <K extends OperationKind>(k: K): OperationOf<K>[] => operations.filter((o): o is OperationOf<K> => o.kind === k);
+  switch (kind) {
+    case "saveConfig":
+      await session.saveConfig();
+      return [];
+    case "uploadFile": {
+      const ops = pick("uploadFile");
+      const results = await session.uploadFiles(ops.map((o) => ({ fileName: o.fileName, content: o.contentPem })));
+      return settle(ops, results, (op, error) => adoptExistingFile(context, op, error));
+    }
+    case "addCertkey": {
+      const ops = pick("addCertkey");
+      const results = await session.addCertkeys(
+        ops.map((o) => ({ certkey: o.certkeyName, cert: o.certFile, ...(o.keyFile ? { key: o.keyFile } : {}), ...(o.passphrase ? { passplain: o.passphrase } : {}) })),
+      );
+      return settle(ops, results, (op, error) => adoptExistingCertkey(context, op, error));
+    }
+    case "updateCertkey": {
+      const ops = pick("updateCertkey");
+      const results = await session.updateCertkeys(
+        ops.map((o) => ({ certkey: o.certkeyName, cert: o.certFile, key: o.keyFile, ...(o.passphrase ? { passplain: o.passphrase } : {}) })),
+      );
+      return settle(ops, results, async () => false);
+    }
+    case "linkCertkey": {
+      const ops = pick("linkCertkey");
+      const results = await session.linkCertkeys(ops.map((o) => ({ certkey: o.certkeyName, linkcertkeyname: o.caCertkeyName })));
+      return settle(ops, results, async (op) => (await session.getCertkey(op.certkeyName))?.linkcertkeyname === op.caCertkeyName);
+    }
+    case "unlinkCertkey": {
+      const ops = pick("unlinkCertkey");
+      const results = await session.unlinkCertkeys(ops.map((o) => o.certkeyName));
+      return settle(ops, results, async (op, error) => error.errorcode === 1545 || !(await session.getCertkey(op.certkeyName))?.linkcertkeyname);
+    }
+    case "bind": {
+      const ops = pick("bind");
+      const results = await session.bind(ops.map((o) => ({ vservername: o.vserver, certkeyname: o.certkeyName, snicert: o.sni })));
+      return settle(ops, results, async (op) => isBound(context, op.vserver, op.certkeyName, op.sni));
+    }
+    case "unbind": {
+      const ops = pick("unbind");
+      const results = await session.unbind(ops.map((o) => ({ vservername: o.vserver, certkeyname: o.certkeyName, snicert: o.sni })));
+      return settle(ops, results, async (op, error) => isGone(error) || !(await isBound(context, op.vserver, op.certkeyName, op.sni)));
+    }
+    case "deleteCertkey": {
+      const ops = pick("deleteCertkey");
+      const results = await session.deleteCertkeys(ops.map((o) => o.certkeyName));
+      return settle(ops, results, async (op, error) => isGone(error) || keepCaInUse(context, op, error));
+    }
+    case "deleteFile": {
+      const ops = pick("deleteFile");
+      const results = await session.deleteFiles(ops.map((o) => o.fileName));
+      return settle(ops, results, async (_op, error) => isGone(error));
+    }
+  }
+}
+
+/** Pairs operations with their results; a failure the `adopt` check accepts counts as done. */
+async function settle<T extends Operation>(
+  operations: T[],
+  results: ItemResult[],
+  adopt: (op: T, error: NitroError) => Promise<boolean>,
+): Promise<OperationFailure[]> {
+  const failures: OperationFailure[] = [];
+  await Promise.all(
+    results.map(async (result, i) => {
+      if (result.ok) return;
+      if (await adopt(operations[i], result.error)) return;
+      failures.push({ operation: operations[i], error: result.error });
+    }),
+  );
+  return failures;
+}
+
+const ALREADY_EXISTS = new Set([273, 1642]);
+const NOT_FOUND = new Set([258, 1540, 461]);
+
+function isGone(error: NitroError): boolean {
+  return (error.errorcode !== undefined && NOT_FOUND.has(error.errorcode)) || error.status === 404;
+}
+
+function alreadyExists(error: NitroError): boolean {
+  return (error.errorcode !== undefined && ALREADY_EXISTS.has(error.errorcode)) || error.status === 409;
+}
+
+/** A file with our content-derived name is adopted when its content is byte-for-byte ours. */
+async function adoptExistingFile(context: ApplyContext, op: OperationOf<"uploadFile">, error: NitroError): Promise<boolean> {
+  if (!alreadyExists(error)) return false;
+  const existing = await context.session.getFile(op.fileName);
+  return existing !== null && existing.contentBase64 === Buffer.from(op.contentPem, "utf8").toString("base64");
+}
+
+/** `Resource already exists [certkeyName Contents, <other>]`: the certificate is there under another name. */
+const CONTENT_EXISTS = /certkeyName Contents,\s*([^\]]+)\]/;
+
+async function adoptExistingCertkey(context: ApplyContext, op: OperationOf<"addCertkey">, error: NitroError): Promise<boolean> {
+  if (!alreadyExists(error)) return false;
+  const existing = await context.session.getCertkey(op.certkeyName);
+  if (existing && existing.cert.slice(existing.cert.lastIndexOf("/") + 1) === op.certFile) return true;
+  const otherName = CONTENT_EXISTS.exec(error.nitroMessage ?? error.message)?.[1]?.trim();
+  if (!existing && op.keyFile === undefined && otherName) {
+    // A CA certificate already installed under another name (often by hand): link to that one.
+    context.caRenames.set(op.certkeyName, otherName);
+    context.unusedCaFiles.push(op.certFile);
+    context.notes.push(`CA certificate of ${op.certkeyName} already exists on the appliance as ${otherName}; linking to it`);
+    context.logger.info(`using existing CA certkey ${otherName} instead of adding ${op.certkeyName}`);
+    return true;
+  }
+  return false;
+}
+
+/**
+ * CA certkeys are shared: another sync's (or a hand-made) certificate may still link to one we
+ * added. The appliance then refuses the delete (1541); the CA stays, with its file, and leaves
+ * our record, so later runs do not keep trying.
+ */
+async function keepCaInUse(context: ApplyContext, op: OperationOf<"deleteCertkey">, error: NitroError): Promise<boolean> {
+  const ca = context.previous.caCertkeys[op.certkeyName];
+  if (error.errorcode !== 1541 || !ca) return false;
+  context.filesStillInUse.add(ca.certFile);
+  context.notes.push(`CA certkey ${op.certkeyName} is still used by other certificates on the appliance; left in place`);
+  return true;
+}
+
+async function isBound(context: ApplyContext, vserver: string, certkeyName: string, sni: boolean): Promise<boolean> {
+  const bindings = await context.session.getVserverBindings(vserver);
+  return bindings.some((b) => b.certkeyname === certkeyName && b.snicert === sni);
+}
+
+function withCaRenames(op: Operation, renames: Map<string, string>): Operation {
+  if (renames.size === 0) return op;
+  if (op.kind === "linkCertkey" && renames.has(op.caCertkeyName)) return { ...op, caCertkeyName: renames.get(op.caCertkeyName)! };
+  if (op.kind === "linkCertkey" && renames.has(op.certkeyName)) return { ...op, certkeyName: renames.get(op.certkeyName)! };
+  return op;
+}
+
+async function runFileCleanup(context: ApplyContext): Promise<number> {
+  const files = context.unusedCaFiles.splice(0);
+  const results = await context.session.deleteFiles(files);
+  const failed = results.filter((r) => !r.ok && !isGone(r.error)).length;
+  if (failed > 0) context.logger.warn(`${failed} unused CA file(s) could not be removed from /nsconfig/ssl/`);
+  return files.length;
+}
+
+/** Folds what apply learned (CA certkeys found under other names) into the recorded state. */
+function adjustRecorded(next: RecordedState, context: ApplyContext): RecordedState {
+  if (context.caRenames.size === 0) return next;
+  const recorded: RecordedState = structuredClone(next);
+  for (const [planned, actual] of context.caRenames) {
+    const ca = recorded.caCertkeys[planned];
+    if (!ca) continue;
+    delete recorded.caCertkeys[planned];
+    // Not ours: never deleted by this sync. Its file is the other certkey's business.
+    recorded.caCertkeys[actual] = { ...ca, certkeyName: actual, createdBySync: false };
+  }
+  for (const certificate of Object.values(recorded.certificates)) {
+    for (const certkey of certificate.certkeys) {
+      const renamed = certkey.caCertkeyName && context.caRenames.get(certkey.caCertkeyName);
+      if (renamed) certkey.caCertkeyName = renamed;
+    }
+  }
+  for (const ca of Object.values(recorded.caCertkeys)) {
+    const renamed = ca.caCertkeyName && context.caRenames.get(ca.caCertkeyName);
+    if (renamed) ca.caCertkeyName = renamed;
+  }
+  return recorded;
+}

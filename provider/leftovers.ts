@@ -1,0 +1,53 @@
+// Leftovers of an interrupted run: a sync that failed part-way (network drop, appliance
+// error) records nothing, yet some of its objects may already be on the appliance. Those
+// objects carry content-derived names (file names hold the certificate fingerprint), so an
+// object with exactly the name and certificate file this sync would create is its own.
+// We hide such objects from the plan: it then plans them as new, and apply adopts them when
+// the appliance answers "already exists" (see apply.ts), instead of the plan refusing them as
+// someone else's.
+import { caCertificateFileName, certificateFileName, keyFileName, renewedCertkeyName } from "./naming";
+import type { DesiredState, ObservedState, RecordedState } from "./model";
+
+export function hideOwnLeftovers(desired: DesiredState, recorded: RecordedState, observed: ObservedState): ObservedState {
+  const recordedCertkeys = new Set<string>();
+  const recordedFiles = new Set<string>();
+  for (const certificate of Object.values(recorded.certificates)) {
+    for (const certkey of certificate.certkeys) {
+      recordedCertkeys.add(certkey.certkeyName);
+      recordedFiles.add(certkey.certFile).add(certkey.keyFile);
+    }
+  }
+  for (const ca of Object.values(recorded.caCertkeys)) {
+    recordedCertkeys.add(ca.certkeyName);
+    recordedFiles.add(ca.certFile);
+  }
+
+  const hiddenCertkeys = new Set<string>();
+  const certkeys = { ...observed.certkeys };
+  const files = { ...observed.files };
+  const hideFile = (name: string): void => {
+    if (!recordedFiles.has(name) && files[name]) files[name] = false;
+  };
+
+  for (const certificate of Object.values(desired.certificates)) {
+    const fingerprint = certificate.leaf.fingerprint;
+    for (const name of [certificate.certkeyName, renewedCertkeyName(certificate.certkeyName, fingerprint)]) {
+      const certFile = certificateFileName(name, fingerprint);
+      hideFile(certFile);
+      hideFile(keyFileName(name, fingerprint));
+      const seen = certkeys[name];
+      if (seen && !recordedCertkeys.has(name) && seen.certFile === certFile) {
+        certkeys[name] = null;
+        hiddenCertkeys.add(name);
+      }
+    }
+    for (const ca of certificate.chain) hideFile(caCertificateFileName(ca.fingerprint));
+  }
+
+  if (hiddenCertkeys.size === 0) return { ...observed, files };
+  const vservers: ObservedState["vservers"] = {};
+  for (const [name, vserver] of Object.entries(observed.vservers)) {
+    vservers[name] = { ...vserver, bindings: vserver.bindings.filter((b) => !hiddenCertkeys.has(b.certkeyName)) };
+  }
+  return { vservers, certkeys, files };
+}
