@@ -65,7 +65,9 @@ describe("emulator: sessions and credentials", () => {
   it("unknown, missing and logged-out sessions answer 401 / 444", async () => {
     const unknown = await client.get("sslvserver", { token: "##00000000000000000000000000000000" });
     expect([unknown.status, unknown.errorcode]).to.deep.equal([401, 444]);
-    const none = await new TestClient(emulator).get("sslvserver");
+    const anonymous = new TestClient(emulator);
+    const none = await anonymous.get("sslvserver");
+    anonymous.close();
     expect([none.status, none.errorcode]).to.deep.equal([401, 444]);
     const token = await client.login();
     const logout = await client.post("logout", { logout: {} }, { token });

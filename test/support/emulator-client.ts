@@ -25,7 +25,8 @@ export interface RequestOptions {
 export class TestClient {
   private readonly agent: http.Agent;
   constructor(
-    readonly emulator: Emulator,
+    /** An emulator, or just where one listens (e.g. one started from the CLI). */
+    readonly emulator: Pick<Emulator, "url" | "caCertificatePem">,
     /** Session token used when a request names none. */
     public token?: string,
   ) {
