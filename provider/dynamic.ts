@@ -56,6 +56,18 @@ function toNitroOptions(connection: ConnectionSettings): NitroConnectionOptions 
   };
 }
 
+/** The outputs that come from settings alone: a change there is an update even when the appliance needs none. */
+function settingsOf(outputs: SyncOutputs): unknown[] {
+  return [outputs.syncName, outputs.description, outputs.appliance, outputs.appliancePassword, outputs.vservers, outputs.options, outputs.syncTrigger];
+}
+
+/** JSON with sorted keys: stored outputs come back from the engine with their keys reordered. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v,
+  );
+}
+
 /** Same appliance and partition? Anything else is another set of objects: replace. */
 function applianceIdentity(url: string, partition: string | undefined): string {
   let normalized = url;
@@ -112,10 +124,9 @@ export class SyncProvider implements pulumi.dynamic.ResourceProvider {
     if (replaces.length > 0) return { changes: true, replaces, deleteBeforeReplace: false };
     if (unknowns.length > 0) return { changes: true };
     const planned = plan({ desired, recorded: olds.state, now: this.deps.now(), deferRenewals: this.defersRenewals(settings, olds) });
-    const outputsWouldChange =
-      JSON.stringify(this.outputs(settings, desired, planned.next, olds.lastWriteAt, olds.appliancePassword !== "", planned.notes)) !==
-      JSON.stringify({ ...oldOutputs, drift: [], deployed: summarizeDeployed(planned.next) });
-    return { changes: planned.phases.length > 0 || olds.drift.length > 0 || outputsWouldChange || settings.syncTrigger !== (olds.syncTrigger ?? undefined) };
+    const next = this.outputs(settings, desired, planned.next, olds.lastWriteAt, this.passwordFromInputs(news), planned.notes);
+    const settingsChanged = canonicalJson(settingsOf(next)) !== canonicalJson(settingsOf(olds));
+    return { changes: planned.phases.length > 0 || olds.drift.length > 0 || settingsChanged };
   }
 
   async create(inputs: Inputs): Promise<pulumi.dynamic.CreateResult> {

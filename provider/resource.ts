@@ -100,24 +100,34 @@ export interface NetScalerCertificateSyncArgs {
 
 const SECRET_CERTIFICATE_FIELDS = ["privateKey", "privateKeyPassphrase", "pfx", "pfxPassword"] as const;
 
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !pulumi.Output.isInstance(value) && !Array.isArray(value);
+}
+
+/**
+ * Marks the named fields secret. A plain object keeps its other fields visible (so previews show
+ * which certificate changed); a value only known later is wrapped whole.
+ */
+function withSecretFields<T>(value: pulumi.Input<T>, fields: readonly string[]): pulumi.Input<T> {
+  const mark = (object: Record<string, unknown>): Record<string, unknown> => {
+    const copy = { ...object };
+    for (const field of fields) if (copy[field] !== undefined) copy[field] = pulumi.secret(copy[field]);
+    return copy;
+  };
+  if (isPlainObject(value)) return mark(value) as T;
+  return pulumi.secret(value) as pulumi.Input<T>;
+}
+
 /** Key material and passwords are marked secret before they reach the state, whatever the caller passed. */
 function withSecrets(args: NetScalerCertificateSyncArgs): NetScalerCertificateSyncArgs {
-  const certificates = pulumi.output(args.certificates).apply((all) => {
-    const marked: Record<string, pulumi.Input<CertificateArgs>> = {};
-    for (const [id, certificate] of Object.entries(all)) {
-      marked[id] = pulumi.output(certificate).apply((c) => {
-        const copy: Record<string, unknown> = { ...c };
-        for (const field of SECRET_CERTIFICATE_FIELDS) if (copy[field] !== undefined) copy[field] = pulumi.secret(copy[field] as string);
-        return copy as CertificateArgs;
-      });
-    }
-    return marked;
-  });
-  const connection =
-    args.connection === undefined
-      ? undefined
-      : pulumi.output(args.connection).apply((c) => (c.password === undefined ? c : { ...c, password: pulumi.secret(c.password) }));
-  return { ...args, certificates, ...(connection ? { connection } : {}) };
+  const certificates = isPlainObject(args.certificates)
+    ? Object.fromEntries(Object.entries(args.certificates).map(([id, c]) => [id, withSecretFields(c as pulumi.Input<CertificateArgs>, SECRET_CERTIFICATE_FIELDS)]))
+    : pulumi.secret(args.certificates);
+  return {
+    ...args,
+    certificates: certificates as NetScalerCertificateSyncArgs["certificates"],
+    ...(args.connection === undefined ? {} : { connection: withSecretFields(args.connection, ["password"]) }),
+  };
 }
 
 export class NetScalerCertificateSync extends pulumi.dynamic.Resource {
