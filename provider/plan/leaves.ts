@@ -62,7 +62,7 @@ function planLeaf(t: LeafTarget, ctx: LeafContext): LeafOutcome {
   let makeReason = t.story;
   if (recorded && t.previous) {
     existedBefore = seen !== null;
-    actualLink = seen ? seen.linkedCaCertkeyName : t.previous.caCertkeyName;
+    actualLink = seen === null ? undefined : seen ? seen.linkedCaCertkeyName : t.previous.caCertkeyName;
     const drifted = appliance.serialDrift(name, t.previous.serial);
     if (t.previous.fingerprint !== t.record.fingerprint) needsUpdate = true;
     else if (drifted !== undefined) {

@@ -8,6 +8,7 @@ import type {
   ObservedState,
   Operation,
   Plan,
+  PlanInput,
   RecordedCaCertkey,
   RecordedCertkey,
   RecordedState,
@@ -207,4 +208,40 @@ export function seededRandom(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/** One row of a plan table: the input, the expected phases (the final save is implied), and facts about `next`. */
+export interface PlanRow {
+  name: string;
+  input: () => PlanInput;
+  /** Expected phases without the final ["saveConfig"], which every non-empty plan must end with. */
+  phases: string[][];
+  next?: (next: RecordedState, plan: Plan) => void;
+  notes?: RegExp[];
+}
+
+/** Checks the shape every plan must have, then the row's expectations. */
+export function checkPlanRow(plan: Plan, row: PlanRow): void {
+  const expected = row.phases.length > 0 ? [...row.phases, ["saveConfig"]] : [];
+  const actual = phaseSummaries(plan);
+  if (JSON.stringify(actual) !== JSON.stringify(expected)) {
+    throw new Error(`phases differ\nexpected: ${JSON.stringify(expected, null, 1)}\nactual:   ${JSON.stringify(actual, null, 1)}`);
+  }
+  const saves = plan.phases.flat().filter((op) => op.kind === "saveConfig").length;
+  if (saves !== (plan.phases.length > 0 ? 1 : 0)) throw new Error(`expected exactly one save, got ${saves}`);
+  for (const op of plan.phases.flat()) if (op.reason.length === 0) throw new Error(`operation without a reason: ${opSummary(op)}`);
+  if (JSON.stringify(JSON.parse(JSON.stringify(plan.next))) !== JSON.stringify(plan.next) || hasUndefined(plan.next)) {
+    throw new Error("next is not JSON-clean (an optional field is set to undefined)");
+  }
+  for (const note of row.notes ?? []) {
+    if (!plan.notes.some((n) => note.test(n))) throw new Error(`no note matches ${note}; notes: ${JSON.stringify(plan.notes)}`);
+  }
+  row.next?.(plan.next, plan);
+}
+
+function hasUndefined(value: unknown): boolean {
+  if (value === undefined) return true;
+  if (Array.isArray(value)) return value.some(hasUndefined);
+  if (value !== null && typeof value === "object") return Object.values(value).some(hasUndefined);
+  return false;
 }
