@@ -30,10 +30,12 @@ export class ApplyError extends Error {
   constructor(
     readonly failures: OperationFailure[],
     readonly phasesCompleted: number,
+    /** The save had already run (only file removals come after it). */
+    readonly saved = false,
   ) {
     super(
       `${failures.length} NetScaler operation(s) failed; ${phasesCompleted} earlier phase(s) were applied and the ` +
-        `configuration was not saved. Fix the cause below and run again: the next run adopts what was applied.\n` +
+        `configuration was ${saved ? "saved" : "not saved"}. Fix the cause below and run again: the next run adopts what was applied.\n` +
         failures.map((f) => `- ${describeOperation(f.operation)}: ${f.error.message}`).join("\n"),
     );
     this.name = "ApplyError";
@@ -93,7 +95,8 @@ export async function applyPlan(session: NitroSession, plan: Plan, previous: Rec
     unusedCaFiles: [],
   };
   let applied = 0;
-  for (const [index, phase] of plan.phases.entries()) {
+  let saved = false;
+  for (const [index, phase] of saveBeforeFileRemovals(plan.phases).entries()) {
     const operations = phase
       .map((op) => withCaRenames(op, context.caRenames))
       .filter((op) => !(op.kind === "deleteFile" && context.filesStillInUse.has(op.fileName)));
@@ -101,10 +104,21 @@ export async function applyPlan(session: NitroSession, plan: Plan, previous: Rec
       applied += await runFileCleanup(context);
     }
     const failures = await runPhase(context, operations);
-    if (failures.length > 0) throw new ApplyError(failures, index);
+    if (failures.length > 0) throw new ApplyError(failures, index, saved);
     applied += operations.length;
+    if (operations.some((op) => op.kind === "saveConfig")) saved = true;
   }
   return { recorded: adjustRecorded(plan.next, context), operationsApplied: applied, notes: context.notes };
+}
+
+/**
+ * Files are not part of the configuration: a reboot before the save brings back the saved
+ * certkeys, and those only load if their files are still there. So files go after the save.
+ */
+function saveBeforeFileRemovals(phases: Operation[][]): Operation[][] {
+  const removesFiles = (phase: Operation[]): boolean => phase.length > 0 && phase.every((op) => op.kind === "deleteFile");
+  if (!phases.some((phase) => phase.some((op) => op.kind === "saveConfig"))) return phases;
+  return [...phases.filter((phase) => !removesFiles(phase)), ...phases.filter(removesFiles)];
 }
 
 async function runPhase(context: ApplyContext, operations: Operation[]): Promise<OperationFailure[]> {
