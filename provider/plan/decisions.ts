@@ -90,7 +90,7 @@ class Decider {
       if (remove) {
         this.out.removals.push({ id, record: c, story: why.removal(cause), present });
       } else if (!present) {
-        this.out.notes.push(why.goneFromAppliance(id, c.certkeyName, c.role));
+        this.forgetGone(id, c);
       } else {
         retained = true;
         const record: RecordedCertkey = { ...c, role: "retained", note: why.retainedNote(id, cause) };
@@ -177,7 +177,7 @@ class Decider {
       return;
     }
     if (!present) {
-      this.out.notes.push(why.goneFromAppliance(id, c.certkeyName, c.role));
+      this.forgetGone(id, c);
       return;
     }
     const superseded = supersededNote !== undefined || c.role === "superseded";
@@ -185,6 +185,13 @@ class Decider {
       ? { ...c, role: "superseded", note: supersededNote ?? c.note ?? "superseded" }
       : { ...c };
     this.out.targets.push({ id, record, previous: c, change: "kept", story: "", bindings: superseded ? "none" : "keep" });
+  }
+
+  /** A kept certkey someone removed from the appliance: drop it from the record; its leftover files go. */
+  private forgetGone(id: string, c: RecordedCertkey): void {
+    const story = why.goneFromAppliance(id, c.certkeyName, c.role);
+    this.out.notes.push(story);
+    this.out.removals.push({ id, record: c, story, present: false });
   }
 
   /** Deferral only holds while the recorded certkey is really there as recorded. */

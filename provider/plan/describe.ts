@@ -1,5 +1,5 @@
 // Human lines for previews and logs. Never includes file contents or passphrases.
-import type { Operation, Plan } from "../model";
+import type { Operation, Plan, RecordedState } from "../model";
 
 export function hasChanges(plan: Plan): boolean {
   return plan.phases.some((phase) => phase.length > 0);
@@ -33,4 +33,21 @@ export function summarizeOperation(op: Operation): string {
 /** One line per operation, in execution order: "bind certsync-shop to vs1 as SNI: new certificate shop (…)". */
 export function describePlan(plan: Plan): string[] {
   return plan.phases.flat().map((op) => `${summarizeOperation(op)}: ${op.reason}`);
+}
+
+/**
+ * True when `next` differs from the state the plan started from, even without operations
+ * (e.g. a certificate becomes "retained", or a vanished superseded certkey leaves the record).
+ * A diff must report a change then, or the new record is never stored.
+ */
+export function changesRecord(plan: Plan, recorded: RecordedState): boolean {
+  return canonical(plan.next) !== canonical(recorded);
+}
+
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === "object" && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
 }

@@ -14,7 +14,7 @@ import { PhaseBuilder } from "./phases";
 import * as why from "./reasons";
 
 export { PlanError } from "./errors";
-export { describePlan, hasChanges, summarizeOperation } from "./describe";
+export { changesRecord, describePlan, hasChanges, summarizeOperation } from "./describe";
 export { PHASE_ORDER } from "./phases";
 
 function run(ctx: DecisionContext, caUnusedReason: string): Plan {
