@@ -9,6 +9,9 @@ import { caCertificateFileName, certificateFileName, keyFileName, renewedCertkey
 import type { DesiredState, ObservedState, RecordedState } from "./model";
 
 export function hideOwnLeftovers(desired: DesiredState, recorded: RecordedState, observed: ObservedState): ObservedState {
+  // With adoptExisting the plan uses existing objects itself; hidden, it would re-upload a file
+  // that exists, and apply refuses it whenever the bytes differ (e.g. another PEM line ending).
+  if (desired.options.adoptExisting) return observed;
   const recordedCertkeys = new Set<string>();
   const recordedFiles = new Set<string>();
   for (const certificate of Object.values(recorded.certificates)) {
