@@ -126,7 +126,9 @@ export class SyncProvider implements pulumi.dynamic.ResourceProvider {
     const planned = plan({ desired, recorded: olds.state, now: this.deps.now(), deferRenewals: this.defersRenewals(settings, olds) });
     const next = this.outputs(settings, desired, planned.next, olds.lastWriteAt, this.passwordFromInputs(news), planned.notes);
     const settingsChanged = canonicalJson(settingsOf(next)) !== canonicalJson(settingsOf(olds));
-    return { changes: planned.phases.length > 0 || olds.drift.length > 0 || settingsChanged };
+    // A record that changes without any operation (e.g. a certificate now retained) is an update too.
+    const recordChanged = canonicalJson(planned.next) !== canonicalJson(olds.state);
+    return { changes: planned.phases.length > 0 || olds.drift.length > 0 || settingsChanged || recordChanged };
   }
 
   async create(inputs: Inputs): Promise<pulumi.dynamic.CreateResult> {
