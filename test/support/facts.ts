@@ -221,7 +221,7 @@ export interface PlanRow {
 }
 
 /** Checks the shape every plan must have, then the row's expectations. */
-export function checkPlanRow(plan: Plan, row: PlanRow): void {
+export function checkPlanRow(plan: Plan, row: Pick<PlanRow, "phases" | "next" | "notes">): void {
   const expected = row.phases.length > 0 ? [...row.phases, ["saveConfig"]] : [];
   const actual = phaseSummaries(plan);
   if (JSON.stringify(actual) !== JSON.stringify(expected)) {
