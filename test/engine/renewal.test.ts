@@ -106,6 +106,31 @@ describe("engine: renewals", function () {
       expectRunning(bench, intended);
       await expectSavedAfterReboot(bench, intended, second.recorded);
     });
+    it("relinks to a new issuer while the old CA certkey stays for another certificate it still issues; SNI bindings kept", async () => {
+      const shopOld = pki.leaf("shop.example.com");
+      const shopNew = otherPki.leaf("shop.example.com");
+      const api = pki.leaf("api.example.com");
+      const oldCa = caName(pki.intermediate);
+      const newCa = caName(otherPki.intermediate);
+      const inputs = (shop: typeof shopOld, chain: typeof shopOld) => ({
+        vserverName: "vs_api",
+        certificates: { shop: entry(shop, [chain]), api: entry(api, [pki.intermediate]) },
+      });
+      const first = await sync(bench, desiredOf(inputs(shopOld, pki.intermediate), bench.now()), emptyRecordedState());
+      bench.emu.clearRequests();
+
+      const second = await sync(bench, desiredOf(inputs(shopNew, otherPki.intermediate), bench.now()), first.recorded);
+
+      expect(unservedMoments(bench.emu)).to.deep.equal([]);
+      expect(writes(bench.emu).filter((w) => w.includes("sslvserver_sslcertkey_binding")), "no binding touched").to.deep.equal([]);
+      expect(Object.keys(second.recorded.caCertkeys).sort()).to.deep.equal([oldCa, newCa].sort());
+      const intended: Intended = {
+        certkeys: { "certsync-shop": linked(shopNew, newCa), "certsync-api": linked(api, oldCa), [oldCa]: pki.intermediate, [newCa]: otherPki.intermediate },
+        bindings: ["vs_api <- certsync-api (SNI)", "vs_api <- certsync-shop (SNI)"],
+      };
+      expectRunning(bench, intended);
+      await expectSavedAfterReboot(bench, intended, second.recorded);
+    });
   });
 
   describe("with preserveOnRenewal off", () => {
@@ -161,6 +186,53 @@ describe("engine: renewals", function () {
         certkeys: { [fresh]: linked(renewed, ca), [ca]: pki.intermediate },
         bindings: [`vs_web <- ${fresh}`],
         absentFiles: [gone.certFile, gone.keyFile],
+      };
+      expectRunning(bench, intended);
+      await expectSavedAfterReboot(bench, intended, third.recorded);
+    });
+
+    // Skipped: the plan binds the new certkey before unbinding the original, but NetScaler refuses
+    // a second SNI certificate with the same common name on one vserver (3629, NITRO.md), so the
+    // bind fails. Reported for the plan (provider/plan/bindings.ts); enable once it is handled.
+    it.skip("on an SNI vserver the new certkey is bound as SNI next to the other certificate, the original unbound", async () => {
+      const original = pki.leaf("shop.example.com");
+      const renewed = pki.leaf("shop.example.com");
+      const api = pki.leaf("api.example.com");
+      const ca = caName(pki.intermediate);
+      const inputs = (leaf: typeof original) => ({ preserveOnRenewal: false, vserverName: "vs_api", certificates: { shop: entry(leaf, [pki.intermediate]), api: entry(api, [pki.intermediate]) } });
+      const first = await sync(bench, desiredOf(inputs(original), bench.now()), emptyRecordedState());
+      bench.emu.clearRequests();
+
+      const second = await sync(bench, desiredOf(inputs(renewed), bench.now()), first.recorded);
+
+      const fresh = renewedCertkeyName("certsync-shop", leafNames("certsync-shop", renewed).fingerprint);
+      expect(unservedMoments(bench.emu)).to.deep.equal([]);
+      const intended: Intended = {
+        certkeys: { "certsync-shop": linked(original, ca), [fresh]: linked(renewed, ca), "certsync-api": linked(api, ca), [ca]: pki.intermediate },
+        bindings: ["vs_api <- certsync-api (SNI)", `vs_api <- ${fresh} (SNI)`],
+      };
+      expectRunning(bench, intended);
+      await expectSavedAfterReboot(bench, intended, second.recorded);
+    });
+
+    it("going back to the original certificate makes the original certkey current again instead of adding it twice", async () => {
+      const original = pki.leaf("shop.example.com");
+      const renewed = pki.leaf("shop.example.com");
+      const ca = caName(pki.intermediate);
+      const inputs = (leaf: typeof original) => ({ preserveOnRenewal: false, vserverName: "vs_plain", certificates: { shop: entry(leaf, [pki.intermediate]) } });
+      const first = await sync(bench, desiredOf(inputs(original), bench.now()), emptyRecordedState());
+      const second = await sync(bench, desiredOf(inputs(renewed), bench.now()), first.recorded);
+
+      const third = await sync(bench, desiredOf(inputs(original), bench.now()), second.recorded);
+
+      const fresh = renewedCertkeyName("certsync-shop", leafNames("certsync-shop", renewed).fingerprint);
+      expect(third.recorded.certificates.shop.certkeys.map((c) => [c.certkeyName, c.role])).to.deep.equal([
+        ["certsync-shop", "current"],
+        [fresh, "superseded"],
+      ]);
+      const intended: Intended = {
+        certkeys: { "certsync-shop": linked(original, ca), [fresh]: linked(renewed, ca), [ca]: pki.intermediate },
+        bindings: ["vs_plain <- certsync-shop"],
       };
       expectRunning(bench, intended);
       await expectSavedAfterReboot(bench, intended, third.recorded);
