@@ -42,7 +42,7 @@ export interface DesiredCertificate {
   keyPassphrase?: string;
   /** Intermediates, ordered from the leaf's issuer upwards (root excluded when self-signed). */
   chain: CertificateFacts[];
-  /** The user marked it revoked: remove it (removal on) or leave it unbound-and-retained (off). */
+  /** The user marked it revoked: remove it (removal on) or leave it on the appliance untouched and report it retained (off). */
   revoked: boolean;
 }
 
