@@ -47,6 +47,8 @@ describe("examples/renewal", function () {
     expect(current().serial.toUpperCase()).to.equal(renewed.serialHex);
     expect(running(stage).bindings.filter((b) => b.vservername === "vs_https" && !b.ca).map((b) => b.certkeyname)).to.deep.equal(["certsync-www"]);
     expect(stage.emulator.requests().flatMap((r) => r.unservedVservers)).to.deep.equal([]);
+    const wwwFiles = Object.keys(stage.emulator.state().files.default).filter((file) => file.includes("certsync-www"));
+    expect(wwwFiles.length, `the old files are gone: ${wwwFiles.join(", ")}`).to.equal(2);
   });
 
   it("with autoSync off a renewal waits; changing syncTrigger pushes it", async () => {
@@ -54,14 +56,30 @@ describe("examples/renewal", function () {
     await stage.engine.up(await stage.capture(manual));
     const before = current().serial;
     const renewed = renew(5);
+    stage.emulator.clearRequests();
     await stage.engine.up(await stage.capture(manual));
     expect(current().serial, "still the previous certificate").to.equal(before);
+    expect(writesIn(stage.emulator), "a waiting renewal writes nothing").to.deep.equal([]);
     const result = await stage.engine.up(await stage.capture({ ...manual, syncTrigger: "change-2" }));
     expect(result.ok, JSON.stringify(result)).to.equal(true);
     expect(current().serial.toUpperCase()).to.equal(renewed.serialHex);
     stage.emulator.clearRequests();
     await stage.engine.up(await stage.capture({ ...manual, syncTrigger: "change-2" }));
     expect(writesIn(stage.emulator)).to.deep.equal([]);
+  });
+
+  it("with preserveOnRenewal off a renewal gets its own certkey, bound in place of the old one", async () => {
+    const beside = { ...config, preserveOnRenewal: "false" };
+    await stage.engine.up(await stage.capture(beside));
+    const renewed = renew(6);
+    const result = await stage.engine.up(await stage.capture(beside));
+    expect(result.ok, JSON.stringify(result)).to.equal(true);
+    const deployed = (stage.engine.stateOf("renewal")?.outputs.deployed as Record<string, { certkeyName: string; certkeyNames: string[] }>).www;
+    expect(deployed.certkeyName).not.to.equal("certsync-www");
+    expect(running(stage).certkeys[deployed.certkeyName].serial.toUpperCase()).to.equal(renewed.serialHex);
+    expect(running(stage).bindings.filter((b) => b.vservername === "vs_https" && !b.ca).map((b) => b.certkeyname)).to.deep.equal([deployed.certkeyName]);
+    expect(deployed.certkeyNames.slice(1), "the old certkey stays beside it").to.deep.equal(["certsync-www"]);
+    expect(stage.emulator.requests().flatMap((r) => r.unservedVservers)).to.deep.equal([]);
   });
 
   it("destroy removes the certkey, its CA certkey and files", async () => {
