@@ -43,13 +43,15 @@ export function planBindings(targets: LeafTarget[], removals: LeafRemoval[], ctx
   }
 
   const sniOf = decideSni(targets, actual, vservers, ctx);
+  const sniNamesBound = newSniNames(targets, actual, vservers, sniOf);
+  const staying = certificatesStaying(targets, actual, ctx);
   const next = new Map<string, RecordedBinding[]>();
   for (const t of targets) {
     const now = actual.get(t) ?? new Map<string, boolean[]>();
     const want = new Map<string, boolean[]>();
     if (t.bindings === "options") for (const v of vservers) want.set(v, [sniOf.get(v)?.sni ?? false]);
     if (t.bindings === "keep") for (const [v, modes] of now) if (modes.length > 0) want.set(v, modes);
-    diffBindings(t, now, want, sniOf, ctx, builder);
+    diffBindings(t, now, want, sniOf, ctx, builder, { sniNamesBound, staying });
     const recordedBindings: RecordedBinding[] = [];
     for (const [vserver, modes] of want) for (const sni of modes) recordedBindings.push({ vserver, sni });
     next.set(t.record.certkeyName, recordedBindings.sort(byVserver));
@@ -73,6 +75,7 @@ function diffBindings(
   sniOf: Map<string, SniDecision>,
   ctx: BindingContext,
   builder: PhaseBuilder,
+  sameName: { sniNamesBound: Set<string>; staying: Map<string, number> },
 ): void {
   const certkeyName = t.record.certkeyName;
   const made = ctx.outcomes.get(certkeyName)?.madeBecause;
@@ -97,9 +100,65 @@ function diffBindings(
       if (t.bindings === "none") reason = t.record.note ?? "superseded";
       else if (keep.length > 0) reason = why.rebound(vserver, !sni, sniOf.get(vserver)?.why ?? "");
       else reason = why.vserverRemoved(vserver);
-      builder.add("unbind", { kind: "unbind", vserver, certkeyName, sni, reason });
+      const commonName = commonNameOf(t.record.subject);
+      if (sni && commonName !== undefined && sameName.sniNamesBound.has(sniKey(vserver, commonName))) {
+        if ((sameName.staying.get(vserver) ?? 0) === 0) {
+          ctx.problems.push({
+            path: "preserveOnRenewal",
+            message:
+              `renewing ${t.id} beside ${certkeyName} would leave vserver ${vserver} without any certificate for a moment: ` +
+              `NetScaler refuses two SNI certificates for ${commonName} on one vserver (3629) and no other certificate is bound there; ` +
+              `set preserveOnRenewal: true (the certkey is updated in place, without a gap)`,
+          });
+        }
+        builder.add("unbindSameNameSni", { kind: "unbind", vserver, certkeyName, sni, reason: why.sameNameSni(reason, commonName) });
+      } else {
+        builder.add("unbind", { kind: "unbind", vserver, certkeyName, sni, reason });
+      }
     }
   }
+}
+
+const sniKey = (vserver: string, commonName: string): string => `${vserver}\u0000${commonName.toLowerCase()}`;
+
+/** The CN of a one-line subject ("CN=shop.example.com,O=…", RFC 4514 escaping). */
+export function commonNameOf(subject: string): string | undefined {
+  const match = /(?:^|,)\s*CN=((?:\\.|[^,\\])*)/i.exec(subject);
+  return match ? match[1].replace(/\\(.)/g, "$1") : undefined;
+}
+
+/** Per vserver, how many bindings stay in place throughout the plan: ours that are kept, and others'. */
+function certificatesStaying(targets: LeafTarget[], actual: Map<LeafTarget, Map<string, boolean[]>>, ctx: BindingContext): Map<string, number> {
+  const staying = new Map<string, number>();
+  for (const t of targets) {
+    if (t.bindings === "none") continue;
+    for (const [v, modes] of actual.get(t) ?? []) if (modes.length > 0) staying.set(v, (staying.get(v) ?? 0) + 1);
+  }
+  for (const v of ctx.options.vservers) {
+    const others = ctx.appliance.vserver(v)?.bindings.filter((b) => !b.ca && !ctx.ours.has(b.certkeyName)).length ?? 0;
+    staying.set(v, (staying.get(v) ?? 0) + others);
+  }
+  return staying;
+}
+
+/** vserver + common name of every certkey this plan newly binds as SNI. */
+function newSniNames(
+  targets: LeafTarget[],
+  actual: Map<LeafTarget, Map<string, boolean[]>>,
+  vservers: string[],
+  sniOf: Map<string, SniDecision>,
+): Set<string> {
+  const names = new Set<string>();
+  for (const t of targets) {
+    if (t.bindings !== "options") continue;
+    const commonName = commonNameOf(t.record.subject);
+    if (commonName === undefined) continue;
+    for (const v of vservers) {
+      const alreadySni = actual.get(t)?.get(v)?.includes(true) ?? false;
+      if (sniOf.get(v)?.sni && !alreadySni) names.add(sniKey(v, commonName));
+    }
+  }
+  return names;
 }
 
 /**

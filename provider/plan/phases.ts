@@ -11,6 +11,9 @@ export const PHASE_ORDER = [
   "unlinkLeaves",
   "addOrUpdateLeaves",
   "linkLeaves",
+  // NetScaler refuses two SNI certificates with one common name on a vserver (3629): such an
+  // old binding has to go just before its successor is bound.
+  "unbindSameNameSni",
   "bind",
   "unbind",
   "deleteLeaves",

@@ -102,6 +102,9 @@ export const caUnused = "no certificate of this sync is issued by it any more";
 export const caMissingNoSource = (ca: string): string =>
   `CA certkey ${ca} is missing on the appliance and no desired chain contains its certificate; it cannot be re-added`;
 
+export const sameNameSni = (reason: string, commonName: string): string =>
+  `${reason}; unbound just before its successor is bound, because NetScaler refuses two SNI certificates for ${commonName} on one vserver (3629) — use preserveOnRenewal for a renewal without that moment`;
+
 export const vserverAdded = (vserver: string): string => `vserver ${vserver} added to the sync`;
 export const vserverRemoved = (vserver: string): string => `vserver ${vserver} removed from the sync`;
 

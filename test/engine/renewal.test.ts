@@ -191,10 +191,10 @@ describe("engine: renewals", function () {
       await expectSavedAfterReboot(bench, intended, third.recorded);
     });
 
-    // Skipped: the plan binds the new certkey before unbinding the original, but NetScaler refuses
-    // a second SNI certificate with the same common name on one vserver (3629, NITRO.md), so the
-    // bind fails. Reported for the plan (provider/plan/bindings.ts); enable once it is handled.
-    it.skip("on an SNI vserver the new certkey is bound as SNI next to the other certificate, the original unbound", async () => {
+    // NetScaler refuses a second SNI certificate with the same common name on one vserver (3629),
+    // so the original is unbound just before the new one is bound: the vserver keeps serving
+    // (its other certificate stays), and the request order shows unbind → bind.
+    it("on an SNI vserver the new certkey is bound as SNI next to the other certificate, the original unbound just before", async () => {
       const original = pki.leaf("shop.example.com");
       const renewed = pki.leaf("shop.example.com");
       const api = pki.leaf("api.example.com");
@@ -207,6 +207,8 @@ describe("engine: renewals", function () {
 
       const fresh = renewedCertkeyName("certsync-shop", leafNames("certsync-shop", renewed).fingerprint);
       expect(unservedMoments(bench.emu)).to.deep.equal([]);
+      const bindingWrites = writes(bench.emu).filter((w) => w.includes("sslvserver_sslcertkey_binding"));
+      expect(bindingWrites.map((w) => (w.includes("action=unbind") || w.startsWith("DELETE") ? "unbind" : "bind"))).to.deep.equal(["unbind", "bind"]);
       const intended: Intended = {
         certkeys: { "certsync-shop": linked(original, ca), [fresh]: linked(renewed, ca), "certsync-api": linked(api, ca), [ca]: pki.intermediate },
         bindings: ["vs_api <- certsync-api (SNI)", `vs_api <- ${fresh} (SNI)`],

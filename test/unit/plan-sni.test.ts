@@ -189,3 +189,34 @@ describe("plan: 7. SNI", () => {
     });
   });
 });
+
+describe("plan: 7. SNI, a renewal beside the original with the same common name", () => {
+  // NetScaler refuses two SNI certificates with one common name on a vserver (3629).
+  const renewedShop = desiredCert("shop", { chain: [CA], serial: "0B" });
+  const bothSni = recordedState(
+    {
+      shop: [recordedCertkey(shop, { bindings: [{ vserver: "vs1", sni: true }] })],
+      blog: [recordedCertkey(blog, { bindings: [{ vserver: "vs1", sni: true }] })],
+    },
+    [recordedCa(CA)],
+  );
+
+  it("unbinds the original just before binding its successor, while the other certificate keeps the vserver served", () => {
+    const p = plan({ desired: desiredState([renewedShop, blog], { vservers: ["vs1"], preserveOnRenewal: false }), recorded: bothSni, now: NOW });
+    const bindingPhases = p.phases
+      .map((phase) => phase.filter((op) => op.kind === "bind" || op.kind === "unbind").map((op) => `${op.kind} ${"certkeyName" in op ? op.certkeyName : ""}`))
+      .filter((phase) => phase.length > 0);
+    expect(bindingPhases).to.deep.equal([["unbind certsync-shop"], [`bind certsync-shop-${renewedShop.leaf.fingerprint.slice(0, 8)}`]]);
+    expect(describePlan(p).join("\n")).to.match(/refuses two SNI certificates for shop\.example\.com/);
+  });
+
+  it("refuses when that moment would leave the vserver without any certificate", () => {
+    const alone = recordedState({ shop: [recordedCertkey(shop, { bindings: [{ vserver: "vs1", sni: true }] })] }, [recordedCa(CA)]);
+    const problems = problemsOf({
+      desired: desiredState([renewedShop], { vservers: ["vs1"], preserveOnRenewal: false, sni: "always" }),
+      recorded: alone,
+      now: NOW,
+    });
+    expect(problems.join("\n")).to.match(/^preserveOnRenewal: renewing shop beside certsync-shop would leave vserver vs1 without any certificate/);
+  });
+});
