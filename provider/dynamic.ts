@@ -128,7 +128,9 @@ export class SyncProvider implements pulumi.dynamic.ResourceProvider {
     const settingsChanged = canonicalJson(settingsOf(next)) !== canonicalJson(settingsOf(olds));
     // A record that changes without any operation (e.g. a certificate now retained) is an update too.
     const recordChanged = canonicalJson(planned.next) !== canonicalJson(olds.state);
-    return { changes: planned.phases.length > 0 || olds.drift.length > 0 || settingsChanged || recordChanged };
+    // So is news worth telling, such as a renewal now waiting for a sync trigger.
+    const newNotes = planned.notes.some((note) => !olds.notes.includes(note));
+    return { changes: planned.phases.length > 0 || olds.drift.length > 0 || settingsChanged || recordChanged || newNotes };
   }
 
   async create(inputs: Inputs): Promise<pulumi.dynamic.CreateResult> {
