@@ -4,7 +4,7 @@
 // certkey this sync would have created, a binding already there, an object already gone)
 // are adopted after a check, so a run that follows an interrupted one converges instead of
 // duplicating objects or failing.
-import type { ItemResult, NitroError, NitroSession } from "./nitro";
+import { REDACTED, type ItemResult, type NitroError, type NitroSession } from "./nitro";
 import type { Operation, OperationKind, Plan, RecordedState } from "./model";
 
 export interface ApplyLogger {
@@ -27,8 +27,11 @@ export interface OperationFailure {
 
 /** One or more operations failed; everything in earlier phases was applied. */
 export class ApplyError extends Error {
+  /** The failed operations, without key material or passphrases (errors get logged whole). */
+  readonly failures: OperationFailure[];
+
   constructor(
-    readonly failures: OperationFailure[],
+    failures: OperationFailure[],
     readonly phasesCompleted: number,
     /** The save had already run (only file removals come after it). */
     readonly saved = false,
@@ -39,7 +42,14 @@ export class ApplyError extends Error {
         failures.map((f) => `- ${describeOperation(f.operation)}: ${f.error.message}`).join("\n"),
     );
     this.name = "ApplyError";
+    this.failures = failures.map((f) => ({ ...f, operation: withoutSecrets(f.operation) }));
   }
+}
+
+function withoutSecrets(op: Operation): Operation {
+  if (op.kind === "uploadFile" && op.secret) return { ...op, contentPem: REDACTED };
+  if ((op.kind === "addCertkey" || op.kind === "updateCertkey") && op.passphrase !== undefined) return { ...op, passphrase: REDACTED };
+  return op;
 }
 
 export function describeOperation(op: Operation): string {
