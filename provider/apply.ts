@@ -149,7 +149,7 @@ async function runKind(context: ApplyContext, operations: Operation[]): Promise<
     case "uploadFile": {
       const ops = pick("uploadFile");
       const results = await session.uploadFiles(ops.map((o) => ({ fileName: o.fileName, content: o.contentPem })));
-      return settle(ops, results, (op, error) => adoptExistingFile(context, op, error));
+      return settle(ops, results, (op, error) => adoptExistingFile(context, op, error, ops));
     }
     case "addCertkey": {
       const ops = pick("addCertkey");
@@ -227,10 +227,35 @@ function alreadyExists(error: NitroError): boolean {
 }
 
 /** A file with our content-derived name is adopted when its content is byte-for-byte ours. */
-async function adoptExistingFile(context: ApplyContext, op: OperationOf<"uploadFile">, error: NitroError): Promise<boolean> {
+async function adoptExistingFile(context: ApplyContext, op: OperationOf<"uploadFile">, error: NitroError, phase: OperationOf<"uploadFile">[]): Promise<boolean> {
   if (!alreadyExists(error)) return false;
   const existing = await context.session.getFile(op.fileName);
-  return existing !== null && existing.contentBase64 === Buffer.from(op.contentPem, "utf8").toString("base64");
+  if (existing === null) return false;
+  if (existing.contentBase64 === base64(op.contentPem)) return true;
+  return replaceOwnLeftoverKey(context, op, phase);
+}
+
+const base64 = (text: string): string => Buffer.from(text, "utf8").toString("base64");
+
+/**
+ * A key file under our name with other bytes, beside a certificate file that is byte-for-byte
+ * ours: left by an interrupted run that was given the same key encoded or encrypted differently
+ * (encryption is salted, so a re-exported key differs). Unused, it is replaced; else it stays.
+ */
+async function replaceOwnLeftoverKey(context: ApplyContext, op: OperationOf<"uploadFile">, phase: OperationOf<"uploadFile">[]): Promise<boolean> {
+  const { session } = context;
+  const sibling = op.secret && op.fileName.endsWith(".key") ? phase.find((o) => o.fileName === `${op.fileName.slice(0, -".key".length)}.cer`) : undefined;
+  if (!sibling) return false;
+  const certificate = await session.getFile(sibling.fileName);
+  if (certificate === null || certificate.contentBase64 !== base64(sibling.contentPem)) return false;
+  const certkeys = await session.getCertkeys();
+  const inUse = certkeys.some((c) => [c.cert, c.key].some((path) => path !== undefined && path.slice(path.lastIndexOf("/") + 1) === op.fileName));
+  if (inUse) return false;
+  context.logger.info(`replacing /nsconfig/ssl/${op.fileName}, left by an interrupted run with the key in another encoding`);
+  const [removed] = await session.deleteFiles([op.fileName]);
+  if (!removed.ok) return false;
+  const [uploaded] = await session.uploadFiles([{ fileName: op.fileName, content: op.contentPem }]);
+  return uploaded.ok;
 }
 
 /** `Resource already exists [certkeyName Contents, <other>]`: the certificate is there under another name. */
