@@ -5,6 +5,7 @@
 import { expect } from "chai";
 import type { DropRule, FaultRule, RequestLogEntry } from "../../emulator";
 import { emptyRecordedState, type DesiredState, type RecordedState } from "../../provider/model";
+import { encryptKey } from "../support/certs";
 import {
   after,
   attempt,
@@ -195,6 +196,26 @@ describe("reliability: faults during a sync", function () {
     expectSavedConfigLoadable(rig.emu.state());
     const second = await sync(rig, s.desired, first.ok ? first.result.recorded : s.from);
     await expectConverged(rig, [{ desired: s.desired, recorded: second.recorded }]);
+  });
+
+  it("a renewal stopped after its upload, retried with the key encrypted anew, converges", async () => {
+    const s = await stage("deploy");
+    const deployed = await sync(rig, s.desired, s.from);
+    const withKey = (keyPem: string) =>
+      desiredFrom({
+        certificates: {
+          shop: { certificate: m.shopRenewed.certificatePem, privateKey: keyPem, privateKeyPassphrase: "phrase-1", chain: m.pki.intermediate.certificatePem },
+          blog: pem(m.blog, [m.pki.intermediate]),
+        },
+      });
+    rig.emu.faults.failNext({ method: "POST", pathIncludes: "sslcertkey?action=update", count: 1, status: 599, errorcode: 2, message: "Appliance busy" });
+    const first = await attempt(rig, withKey(encryptKey(m.shopRenewed.key, "phrase-1")), deployed.recorded);
+    expect(first.ok).to.equal(false);
+    // Same key, same passphrase, other ciphertext (encryption is salted): the key file left by the
+    // first run has the name this run wants but other bytes.
+    const desired = withKey(encryptKey(m.shopRenewed.key, "phrase-1"));
+    const second = await sync(rig, desired, deployed.recorded);
+    await expectConverged(rig, [{ desired, recorded: second.recorded }]);
   });
 
   for (const scenario of ["deploy", "renew"] as const) {
