@@ -107,6 +107,7 @@ export async function applyPlan(session: NitroSession, plan: Plan, previous: Rec
   let applied = 0;
   let saved = false;
   for (const [index, phase] of saveBeforeFileRemovals(plan.phases).entries()) {
+    if (saved && phase.some((op) => op.kind === "deleteFile")) await checkSavedBeforeFileRemoval(context, plan);
     const operations = phase
       .map((op) => withCaRenames(op, context.caRenames))
       .filter((op) => !(op.kind === "deleteFile" && context.filesStillInUse.has(op.fileName)));
@@ -129,6 +130,38 @@ function saveBeforeFileRemovals(phases: Operation[][]): Operation[][] {
   const removesFiles = (phase: Operation[]): boolean => phase.length > 0 && phase.every((op) => op.kind === "deleteFile");
   if (!phases.some((phase) => phase.some((op) => op.kind === "saveConfig"))) return phases;
   return [...phases.filter((phase) => !removesFiles(phase)), ...phases.filter(removesFiles)];
+}
+
+/**
+ * Between the save and the file removals: a reboot during the save reverts the appliance to its
+ * previous configuration, whose certkeys need the files about to go. Every certkey this run
+ * added or updated must still hold its new file; and no certkey may use a file about to go.
+ */
+async function checkSavedBeforeFileRemoval(context: ApplyContext, plan: Plan): Promise<void> {
+  const certkeys = new Map((await context.session.getCertkeys()).map((c) => [c.certkey, c]));
+  const fileOf = (path: string | undefined): string | undefined => (path === undefined ? undefined : path.slice(path.lastIndexOf("/") + 1));
+  const lost: string[] = [];
+  for (const op of plan.phases.flat()) {
+    if ((op.kind === "addCertkey" || op.kind === "updateCertkey") && !context.caRenames.has(op.certkeyName)) {
+      if (fileOf(certkeys.get(op.certkeyName)?.cert) !== op.certFile) lost.push(op.certkeyName);
+    }
+    const keptCa = context.previous.caCertkeys[op.kind === "deleteCertkey" ? op.certkeyName : ""];
+    if (op.kind === "deleteCertkey" && certkeys.has(op.certkeyName) && !(keptCa && context.filesStillInUse.has(keptCa.certFile))) lost.push(op.certkeyName);
+  }
+  if (lost.length > 0) {
+    throw new Error(
+      `After the configuration save, the appliance no longer holds what this run applied (certkey ${lost.join(", ")}): ` +
+        `it was probably restarted during the save. No file was removed. Run again: the next run applies the changes anew.`,
+    );
+  }
+  for (const certkey of certkeys.values()) {
+    for (const file of [fileOf(certkey.cert), fileOf(certkey.key)]) {
+      if (file === undefined || context.filesStillInUse.has(file)) continue;
+      if (!plan.phases.flat().some((op) => op.kind === "deleteFile" && op.fileName === file)) continue;
+      context.filesStillInUse.add(file);
+      context.notes.push(`/nsconfig/ssl/${file} is still used by certkey ${certkey.certkey}; left in place`);
+    }
+  }
 }
 
 async function runPhase(context: ApplyContext, operations: Operation[]): Promise<OperationFailure[]> {
