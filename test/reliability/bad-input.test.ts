@@ -3,12 +3,11 @@
 // knows stops before anything changes on it, naming the object and what to do.
 import { expect } from "chai";
 import { createServer } from "node:net";
-import { startEmulator } from "../../emulator";
 import { SyncProvider } from "../../provider/dynamic";
 import { emptyRecordedState, type DesiredState } from "../../provider/model";
 import { syncCertificates } from "../../provider/sync";
 import { encryptKey, makePki, type IssuedCertificate } from "../support/certs";
-import { attempt, desiredFrom, makeMaterial, pem, PASSWORD, startRig, USERNAME, type Material, type Rig } from "./support";
+import { attempt, desiredFrom, startEmulatorSafely, makeMaterial, pem, PASSWORD, startRig, USERNAME, type Material, type Rig } from "./support";
 
 const DAY = 24 * 3600 * 1000;
 type Inputs = Record<string, unknown>;
@@ -246,7 +245,7 @@ describe("reliability: bad input and the messages users see", function () {
     });
 
     it("the secondary of an HA pair (1028): says to use the primary or the floating address", async () => {
-      const secondary = await startEmulator({ haRole: "secondary", users: [{ username: USERNAME, password: PASSWORD }], vservers: [{ name: "vs_web", sni: true }] });
+      const secondary = await startEmulatorSafely({ haRole: "secondary", users: [{ username: USERNAME, password: PASSWORD }], vservers: [{ name: "vs_web", sni: true }] });
       try {
         const before = secondary.state();
         let error: Error | undefined;

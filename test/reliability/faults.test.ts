@@ -218,6 +218,23 @@ describe("reliability: faults during a sync", function () {
     await expectConverged(rig, [{ desired, recorded: second.recorded }]);
   });
 
+  for (const scenario of ["renew", "drop"] as const) {
+    it(`appliance reboots while the sync's save is running (${scenario})`, async () => {
+      const s = await stage(scenario);
+      rig.emu.faults.setSaveDuration(300);
+      // The reboot lands while the save runs; the client then logs in again and saves what the
+      // reboot brought back. The run must notice, and must not remove files that config needs.
+      const lastBeforeSave = scenario === "renew" ? "sslcertkey?action=update" : "/config/sslcertkey/";
+      after(rig, (e) => e.path.includes(lastBeforeSave), () => void setTimeout(() => rig.emu.reboot(), 100));
+      const first = await attempt(rig, s.desired, s.from);
+      expect(first.ok ? "" : first.error.message).to.match(/^After the configuration save, the appliance no longer holds what this run applied \(certkey certsync-(shop|blog)\): it was probably restarted during the save\. No file was removed\./);
+      rig.emu.faults.clear();
+      expectSavedConfigLoadable(rig.emu.state());
+      const second = await sync(rig, s.desired, first.ok ? first.result.recorded : s.from);
+      await expectConverged(rig, [{ desired: s.desired, recorded: second.recorded }]);
+    });
+  }
+
   for (const scenario of ["deploy", "renew"] as const) {
     it(`appliance reboots between two runs before the save completed (${scenario})`, async () => {
       const s = await stage(scenario);

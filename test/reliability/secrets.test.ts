@@ -5,14 +5,13 @@
 import { expect } from "chai";
 import axios, { type AxiosAdapter } from "axios";
 import * as pulumi from "@pulumi/pulumi";
-import { startEmulator } from "../../emulator";
 import { NetScalerCertificateSync, type NetScalerCertificateSyncArgs } from "../../provider";
 import { emptyRecordedState } from "../../provider/model";
 import { syncCertificates } from "../../provider/sync";
 import { capture, type CaptureResult, type DeploymentResult, type JsonObject } from "../harness";
 import { encryptKey, makePki, pooledKey, type IssuedCertificate } from "../support/certs";
 import { PASSWORD as STAGE_PASSWORD, PROJECT, STACK, startStage, USERNAME as STAGE_USERNAME, type Stage } from "../provider/support";
-import { attempt, desiredFrom, makeMaterial, PASSWORD, pem, startRig, USERNAME, type Material, type Rig } from "./support";
+import { attempt, desiredFrom, startEmulatorSafely, makeMaterial, PASSWORD, pem, startRig, USERNAME, type Material, type Rig } from "./support";
 
 const PASSPHRASE = "Key-Phrase-3f81aa-never-log";
 const WRONG_PASSWORD = "Wrong-Pa55-51be0d-never-log";
@@ -258,7 +257,7 @@ describe("reliability: transport security", function () {
   });
 
   it("refuses plain HTTP unless explicitly allowed", async () => {
-    const emu = await startEmulator({ http: true, users: [{ username: USERNAME, password: PASSWORD }], vservers: [{ name: "vs_web", sni: true }] });
+    const emu = await startEmulatorSafely({ http: true, users: [{ username: USERNAME, password: PASSWORD }], vservers: [{ name: "vs_web", sni: true }] });
     const logs: string[] = [];
     const deps = { logger: { info: (s: string) => logs.push(s), warn: (s: string) => logs.push(`warn: ${s}`) }, nitro: { sleep: async () => undefined, env: {} } };
     const connection = { url: emu.url, username: USERNAME, password: PASSWORD };
