@@ -22,8 +22,9 @@ function needles(secrets: { passwords: string[]; passphrases: string[]; keys: st
   for (const p of [...secrets.passwords, ...secrets.passphrases]) found.push([p, p], [`${p} (base64)`, Buffer.from(p).toString("base64")]);
   for (const key of secrets.keys) {
     const lines = key.split(/\r?\n/).filter((l) => l && !l.startsWith("-----") && !l.includes(":"));
-    // A line from the middle of the key body, and a stretch of the whole PEM as uploaded (base64).
-    found.push([`key body line`, lines[Math.floor(lines.length / 2)]]);
+    // Every full line of the key body past the public modulus (which certificates carry too),
+    // and a stretch of the whole PEM as uploaded (base64).
+    lines.slice(7).filter((l) => l.length >= 40).forEach((l, i) => found.push([`key body line ${i + 8}`, l]));
     found.push([`key file content`, Buffer.from(key).toString("base64").slice(200, 280)]);
   }
   return found;
@@ -52,6 +53,16 @@ function withoutPaths(value: JsonObject, paths: string[]): JsonObject {
   return copy;
 }
 
+describe("reliability: the secret scan itself", () => {
+  it("finds a planted password, passphrase, key line, uploaded key content and session cookie", () => {
+    const key = makePki("Scan", { root: 6, intermediate: 7 }).root.key.privateKeyPem;
+    const secrets = needles({ passwords: ["pw-123456"], passphrases: ["phrase-123456"], keys: [key] });
+    const planted = [`x pw-123456 x`, `"phrase-123456"`, key.split("\n")[10], JSON.stringify({ filecontent: Buffer.from(key).toString("base64") }), "Cookie: NITRO_AUTH_TOKEN=##0123456789ABCDEF0123"];
+    for (const text of planted) expect(() => expectClean({ planted: text }, secrets), text.slice(0, 40)).to.throw();
+    expect(() => expectClean({ clean: "NITRO_AUTH_TOKEN=[REDACTED]; nothing else" }, secrets)).not.to.throw();
+  });
+});
+
 describe("reliability: secrets never leak, across a full harness run", function () {
   this.timeout(60_000);
   let stage: Stage;
@@ -61,6 +72,7 @@ describe("reliability: secrets never leak, across a full harness run", function 
   let intermediate: IssuedCertificate;
   const results: DeploymentResult[] = [];
   const captures: CaptureResult[] = [];
+  const statesSeen: NonNullable<ReturnType<Stage["engine"]["stateOf"]>>[] = [];
 
   before(async () => {
     stage = await startStage();
@@ -128,8 +140,6 @@ describe("reliability: secrets never leak, across a full harness run", function 
     // The state as it was before destroy is what the scan below looks at.
     if (state) statesSeen.push(state);
   });
-
-  const statesSeen: NonNullable<ReturnType<Stage["engine"]["stateOf"]>>[] = [];
 
   it("finds no secret in any artefact of that run", () => {
     expect(results.length, "the run above happened").to.equal(7);
