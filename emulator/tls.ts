@@ -16,7 +16,8 @@ export function selfSignedCertificate(host: string): ServerCredentials {
   const ecdsaWithSha256 = sequence(oid("1.2.840.10045.4.3.2"));
   const now = Date.now();
   const serial = randomBytes(16);
-  serial[0] &= 0x7f;
+  // Positive, and no leading zero byte: DER integers must be minimal ("illegal padding" otherwise).
+  serial[0] = 0x40 | (serial[0] & 0x3f);
   const altNames = new Set(["localhost", "127.0.0.1", "::1", host]);
   const sanEntries = [...altNames].map((n) => (isIP(n) ? tagged(0x87, ipBytes(n)) : tagged(0x82, Buffer.from(n, "ascii"))));
   const extensions = tagged(
