@@ -145,8 +145,11 @@ async function checkSavedBeforeFileRemoval(context: ApplyContext, plan: Plan): P
     if ((op.kind === "addCertkey" || op.kind === "updateCertkey") && !context.caRenames.has(op.certkeyName)) {
       if (fileOf(certkeys.get(op.certkeyName)?.cert) !== op.certFile) lost.push(op.certkeyName);
     }
-    const keptCa = context.previous.caCertkeys[op.kind === "deleteCertkey" ? op.certkeyName : ""];
-    if (op.kind === "deleteCertkey" && certkeys.has(op.certkeyName) && !(keptCa && context.filesStillInUse.has(keptCa.certFile))) lost.push(op.certkeyName);
+    if (op.kind === "deleteCertkey" && certkeys.has(op.certkeyName)) {
+      // A CA certkey the appliance kept because others link to it (keepCaInUse) is expected there.
+      const ca = Object.hasOwn(context.previous.caCertkeys, op.certkeyName) ? context.previous.caCertkeys[op.certkeyName] : undefined;
+      if (!(ca && context.filesStillInUse.has(ca.certFile))) lost.push(op.certkeyName);
+    }
   }
   if (lost.length > 0) {
     throw new Error(
