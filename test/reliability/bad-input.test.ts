@@ -2,12 +2,13 @@
 // check (and a create with the same inputs sends no request at all); what only the appliance
 // knows stops before anything changes on it, naming the object and what to do.
 import { expect } from "chai";
+import { startEmulator } from "../../emulator";
 import { createServer } from "node:net";
 import { SyncProvider } from "../../provider/dynamic";
 import { emptyRecordedState, type DesiredState } from "../../provider/model";
 import { syncCertificates } from "../../provider/sync";
 import { encryptKey, makePki, type IssuedCertificate } from "../support/certs";
-import { attempt, desiredFrom, startEmulatorSafely, makeMaterial, pem, PASSWORD, startRig, USERNAME, type Material, type Rig } from "./support";
+import { attempt, desiredFrom, makeMaterial, pem, PASSWORD, startRig, USERNAME, type Material, type Rig } from "./support";
 
 const DAY = 24 * 3600 * 1000;
 type Inputs = Record<string, unknown>;
@@ -245,7 +246,7 @@ describe("reliability: bad input and the messages users see", function () {
     });
 
     it("the secondary of an HA pair (1028): says to use the primary or the floating address", async () => {
-      const secondary = await startEmulatorSafely({ haRole: "secondary", users: [{ username: USERNAME, password: PASSWORD }], vservers: [{ name: "vs_web", sni: true }] });
+      const secondary = await startEmulator({ haRole: "secondary", users: [{ username: USERNAME, password: PASSWORD }], vservers: [{ name: "vs_web", sni: true }] });
       try {
         const before = secondary.state();
         let error: Error | undefined;

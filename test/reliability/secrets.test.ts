@@ -3,6 +3,7 @@
 // a full run with successes and failures. And TLS is verified unless explicitly disabled,
 // plain HTTP is refused unless explicitly allowed, and a custom CA bundle works.
 import { expect } from "chai";
+import { startEmulator } from "../../emulator";
 import axios, { type AxiosAdapter } from "axios";
 import * as pulumi from "@pulumi/pulumi";
 import { NetScalerCertificateSync, type NetScalerCertificateSyncArgs } from "../../provider";
@@ -11,7 +12,7 @@ import { syncCertificates } from "../../provider/sync";
 import { capture, type CaptureResult, type DeploymentResult, type JsonObject } from "../harness";
 import { encryptKey, makePki, pooledKey, type IssuedCertificate } from "../support/certs";
 import { PASSWORD as STAGE_PASSWORD, PROJECT, STACK, startStage, USERNAME as STAGE_USERNAME, type Stage } from "../provider/support";
-import { attempt, desiredFrom, startEmulatorSafely, makeMaterial, PASSWORD, pem, startRig, USERNAME, type Material, type Rig } from "./support";
+import { attempt, desiredFrom, makeMaterial, PASSWORD, pem, startRig, USERNAME, type Material, type Rig } from "./support";
 
 const PASSPHRASE = "Key-Phrase-3f81aa-never-log";
 const WRONG_PASSWORD = "Wrong-Pa55-51be0d-never-log";
@@ -267,7 +268,7 @@ describe("reliability: transport security", function () {
   });
 
   it("refuses plain HTTP unless explicitly allowed", async () => {
-    const emu = await startEmulatorSafely({ http: true, users: [{ username: USERNAME, password: PASSWORD }], vservers: [{ name: "vs_web", sni: true }] });
+    const emu = await startEmulator({ http: true, users: [{ username: USERNAME, password: PASSWORD }], vservers: [{ name: "vs_web", sni: true }] });
     const logs: string[] = [];
     const deps = { logger: { info: (s: string) => logs.push(s), warn: (s: string) => logs.push(`warn: ${s}`) }, nitro: { sleep: async () => undefined, env: {} } };
     const connection = { url: emu.url, username: USERNAME, password: PASSWORD };

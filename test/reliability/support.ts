@@ -49,24 +49,9 @@ export function makeMaterial(name = "Rel"): Material {
   };
 }
 
-/**
- * startEmulator, tried again when its self-signed certificate comes out malformed: about one
- * start in 512 draws a serial with a leading zero byte that emulator/tls.ts encodes as a
- * non-minimal INTEGER ("illegal padding"); reported, the fix belongs in the emulator.
- */
-export async function startEmulatorSafely(options: EmulatorOptions): Promise<Emulator> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await startEmulator(options);
-    } catch (error) {
-      if (attempt >= 3 || !/illegal padding/.test((error as Error).message)) throw error;
-    }
-  }
-}
-
 export async function startRig(options: EmulatorOptions = {}): Promise<Rig> {
   const hooks: Rig["hooks"] = [];
-  const emu = await startEmulatorSafely({
+  const emu = await startEmulator({
     users: [{ username: USERNAME, password: PASSWORD }, { username: "nsroot", password: "nsroot" }, { username: "viewer", password: "viewer-pw", readOnly: true }],
     vservers: [{ name: "vs_web", sni: true }, { name: "vs_other", sni: true }, { name: "vs_plain", sni: false }],
     onRequest: (entry) => {
