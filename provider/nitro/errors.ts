@@ -94,6 +94,9 @@ export function isTlsVerificationCode(code: string | undefined): boolean {
 export function hintFor(init: Pick<NitroErrorInit, "errorcode" | "networkCode" | "operation" | "status" | "nitroMessage">): string | undefined {
   // Appliances name the refused CLI command in brackets: "Not authorized ... [add ssl certKey]".
   const command = /\[([^\]]+)\]\s*$/.exec(init.nitroMessage ?? "")?.[1] ?? init.operation;
+  if (init.operation.startsWith("switch nspartition") && (init.errorcode === 258 || init.status === 404)) {
+    return "The admin partition does not exist on this appliance: check connection.partition (show ns partition lists them), or create it first.";
+  }
   switch (init.errorcode) {
     case 354:
       return "Check the username and password of the NetScaler connection.";
