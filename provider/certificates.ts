@@ -1,6 +1,7 @@
 // Certificate material as the user supplies it (PEM, base64 DER or PFX), checked and turned
 // into what the engine needs: leaf facts, the key to upload, and the ordered chain.
 // The parts live in provider/certificates/; this file puts them together.
+import { createHash } from "node:crypto";
 import type { CertificateFacts } from "./model";
 import { orderChain } from "./certificates/chain";
 import { keyMismatchProblem, parsePrivateKey } from "./certificates/keys";
@@ -78,8 +79,31 @@ function sourcesOf(input: CertificateMaterialInput, problems: MaterialProblem[])
   return { certificateText: input.certificate, keyText: input.privateKey, passphrase: input.privateKeyPassphrase, chainTexts: input.chain ? [input.chain] : [] };
 }
 
+/**
+ * Results by input, so that diff reuses what check read for the same inputs (the plugin host
+ * calls both on one provider instance). Keyed by a hash: the map holds no key text as a key.
+ * Bounded: cleared when full.
+ */
+const materialByInput = new Map<string, MaterialResult>();
+const MATERIAL_CACHE_LIMIT = 20_000;
+
+function inputKey(input: CertificateMaterialInput): string {
+  const fields = [input.certificate, input.privateKey, input.privateKeyPassphrase, input.chain, input.pfx, input.pfxPassword];
+  return createHash("sha256").update(JSON.stringify(fields)).digest("hex");
+}
+
 /** Reads and cross-checks one certificate's material; every problem found is returned. */
 export function readCertificateMaterial(input: CertificateMaterialInput): MaterialResult {
+  const key = inputKey(input);
+  const cached = materialByInput.get(key);
+  if (cached) return cached;
+  const result = readMaterialUncached(input);
+  if (materialByInput.size >= MATERIAL_CACHE_LIMIT) materialByInput.clear();
+  materialByInput.set(key, result);
+  return result;
+}
+
+function readMaterialUncached(input: CertificateMaterialInput): MaterialResult {
   const problems: MaterialProblem[] = [];
   const sources = sourcesOf(input, problems);
   if (!sources) return { ok: false, problems };

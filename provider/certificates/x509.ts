@@ -131,8 +131,7 @@ function readWithNode(der: Buffer): ParsedCertificate {
   return parsed;
 }
 
-/** Reads a DER certificate; throws an Error whose message says why (no secrets involved: certificates are public). */
-export function parseCertificateDer(der: Buffer): ParsedCertificate {
+function parseUncached(der: Buffer): ParsedCertificate {
   try {
     return readForgeCertificate(der);
   } catch (forgeError) {
@@ -142,4 +141,44 @@ export function parseCertificateDer(der: Buffer): ParsedCertificate {
       throw forgeError instanceof Error ? forgeError : new Error(String(forgeError));
     }
   }
+}
+
+/**
+ * Parsed CA certificates by DER fingerprint. One intermediate usually issues every leaf of a
+ * sync: parsing it and checking signatures dominate a preview, so each CA certificate is parsed
+ * once per process and each signature it is asked about verified once. (Leaves are not kept:
+ * they are many and each is read once per call.) Certificates are public: nothing secret is
+ * kept. Bounded: cleared when full.
+ */
+const parsedByFingerprint = new Map<string, ParsedCertificate>();
+const PARSED_CACHE_LIMIT = 2_000;
+
+/** Verdicts are kept by issuer fingerprint: a leaf asked twice about one issuer verifies once. */
+function withSignatureMemo(parsed: ParsedCertificate): ParsedCertificate {
+  const verdicts = new Map<string, boolean>();
+  Object.freeze(parsed.facts.subjectAltNames);
+  Object.freeze(parsed.facts);
+  return {
+    ...parsed,
+    isSignedBy(issuer) {
+      let verdict = verdicts.get(issuer.facts.fingerprint);
+      if (verdict === undefined) {
+        verdict = parsed.isSignedBy(issuer);
+        verdicts.set(issuer.facts.fingerprint, verdict);
+      }
+      return verdict;
+    },
+  };
+}
+
+/** Reads a DER certificate; throws an Error whose message says why (no secrets involved: certificates are public). */
+export function parseCertificateDer(der: Buffer): ParsedCertificate {
+  const key = sha256Hex(der);
+  const cached = parsedByFingerprint.get(key);
+  if (cached) return cached;
+  const parsed = withSignatureMemo(parseUncached(der));
+  if (!parsed.facts.isCa) return parsed;
+  if (parsedByFingerprint.size >= PARSED_CACHE_LIMIT) parsedByFingerprint.clear();
+  parsedByFingerprint.set(key, parsed);
+  return parsed;
 }
