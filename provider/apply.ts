@@ -106,7 +106,7 @@ export async function applyPlan(session: NitroSession, plan: Plan, previous: Rec
   };
   let applied = 0;
   let saved = false;
-  for (const [index, phase] of saveBeforeFileRemovals(plan.phases).entries()) {
+  for (const [index, phase] of plan.phases.entries()) {
     if (saved && phase.some((op) => op.kind === "deleteFile")) await checkSavedBeforeFileRemoval(context, plan);
     const operations = phase
       .map((op) => withCaRenames(op, context.caRenames))
@@ -120,16 +120,6 @@ export async function applyPlan(session: NitroSession, plan: Plan, previous: Rec
     if (operations.some((op) => op.kind === "saveConfig")) saved = true;
   }
   return { recorded: adjustRecorded(plan.next, context), operationsApplied: applied, notes: context.notes };
-}
-
-/**
- * Files are not part of the configuration: a reboot before the save brings back the saved
- * certkeys, and those only load if their files are still there. So files go after the save.
- */
-function saveBeforeFileRemovals(phases: Operation[][]): Operation[][] {
-  const removesFiles = (phase: Operation[]): boolean => phase.length > 0 && phase.every((op) => op.kind === "deleteFile");
-  if (!phases.some((phase) => phase.some((op) => op.kind === "saveConfig"))) return phases;
-  return [...phases.filter((phase) => !removesFiles(phase)), ...phases.filter(removesFiles)];
 }
 
 /**

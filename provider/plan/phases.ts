@@ -18,6 +18,7 @@ export const PHASE_ORDER = [
   "unbind",
   "deleteLeaves",
   "deleteCaCertkeys",
+  // After the save (see build()).
   "deleteFiles",
 ] as const;
 
@@ -36,7 +37,7 @@ export class PhaseBuilder {
     else this.buckets.set(key, [op]);
   }
 
-  /** Non-empty phases in order, each sorted by object name, then the save when anything changes. */
+  /** Non-empty phases in order, each sorted by object name, with the save (when anything changes) before the file removals. */
   build(): Operation[][] {
     const keys: string[] = [];
     for (const phase of PHASE_ORDER) {
@@ -46,8 +47,11 @@ export class PhaseBuilder {
     const phases = keys.map((k) => this.buckets.get(k) ?? []).filter((ops) => ops.length > 0);
     for (const ops of phases) ops.sort(compareOperations);
     const count = phases.reduce((n, ops) => n + ops.length, 0);
-    if (count > 0) phases.push([{ kind: "saveConfig", reason: save(count) }]);
-    return phases;
+    if (count === 0) return phases;
+    // Files are not configuration: a reboot before the save brings back saved certkeys, which
+    // only load if their files are still there. So files go after the save.
+    const fileRemovals = phases.filter((ops) => ops[0].kind === "deleteFile");
+    return [...phases.filter((ops) => ops[0].kind !== "deleteFile"), [{ kind: "saveConfig", reason: save(count) }], ...fileRemovals];
   }
 }
 

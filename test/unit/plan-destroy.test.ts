@@ -33,7 +33,7 @@ const everything = (): RecordedState =>
 describe("planDestroy", () => {
   const rows: Array<Omit<PlanRow, "input"> & { recorded: () => RecordedState }> = [
     {
-      name: "unbind → delete certkeys → delete our CA certkeys, children first → delete files → save",
+      name: "unbind → delete certkeys → delete our CA certkeys, children first → save → delete files",
       recorded: everything,
       phases: [
         ["unbind vs2 certsync-blog default", "unbind vs1 certsync-shop-new sni"],
