@@ -4,13 +4,14 @@
 // certkey this sync would have created, a binding already there, an object already gone)
 // are adopted after a check, so a run that follows an interrupted one converges instead of
 // duplicating objects or failing.
-import { REDACTED, type ItemResult, type NitroError, type NitroSession } from "./nitro";
-import type { Operation, OperationKind, Plan, RecordedState } from "./model";
+import type { ItemResult, NitroError, NitroSession } from "../nitro";
+import type { Operation, OperationKind, Plan, RecordedState } from "../model";
+import { adoptExistingCertkey, adoptExistingFile, isBound, isGone, keepCaInUse } from "./adopt";
+import type { ApplyContext, ApplyLogger, OperationOf } from "./context";
+import { ApplyError, type OperationFailure } from "./errors";
 
-export interface ApplyLogger {
-  info(message: string): void;
-  warn(message: string): void;
-}
+export { ApplyError, describeOperation, type OperationFailure } from "./errors";
+export type { ApplyLogger } from "./context";
 
 export interface ApplyOutcome {
   /** The recorded state after the plan, adjusted for what the appliance answered. */
@@ -18,80 +19,6 @@ export interface ApplyOutcome {
   /** Operations sent to the appliance (save included). */
   operationsApplied: number;
   notes: string[];
-}
-
-export interface OperationFailure {
-  operation: Operation;
-  error: NitroError;
-}
-
-/** One or more operations failed; everything in earlier phases was applied. */
-export class ApplyError extends Error {
-  /** The failed operations, without key material or passphrases (errors get logged whole). */
-  readonly failures: OperationFailure[];
-
-  constructor(
-    failures: OperationFailure[],
-    readonly phasesCompleted: number,
-    /** The save had already run (only file removals come after it). */
-    readonly saved = false,
-  ) {
-    super(
-      `${failures.length} NetScaler operation(s) failed; ${phasesCompleted} earlier phase(s) were applied and the ` +
-        `configuration was ${saved ? "saved" : "not saved"}. Fix the cause below and run again: the next run adopts what was applied.\n` +
-        failures.map((f) => `- ${describeOperation(f.operation)}: ${f.error.message}`).join("\n"),
-    );
-    this.name = "ApplyError";
-    this.failures = failures.map((f) => ({ ...f, operation: withoutSecrets(f.operation) }));
-  }
-}
-
-function withoutSecrets(op: Operation): Operation {
-  if (op.kind === "uploadFile" && op.secret) return { ...op, contentPem: REDACTED };
-  if ((op.kind === "addCertkey" || op.kind === "updateCertkey") && op.passphrase !== undefined) return { ...op, passphrase: REDACTED };
-  return op;
-}
-
-export function describeOperation(op: Operation): string {
-  switch (op.kind) {
-    case "uploadFile":
-      return `upload /nsconfig/ssl/${op.fileName}`;
-    case "addCertkey":
-      return `add certkey ${op.certkeyName}`;
-    case "updateCertkey":
-      return `update certkey ${op.certkeyName} to ${op.certFile}`;
-    case "linkCertkey":
-      return `link certkey ${op.certkeyName} to CA ${op.caCertkeyName}`;
-    case "unlinkCertkey":
-      return `unlink certkey ${op.certkeyName}`;
-    case "bind":
-      return `bind certkey ${op.certkeyName} to vserver ${op.vserver}${op.sni ? " as SNI" : ""}`;
-    case "unbind":
-      return `unbind certkey ${op.certkeyName} from vserver ${op.vserver}${op.sni ? " (SNI)" : ""}`;
-    case "deleteCertkey":
-      return `delete certkey ${op.certkeyName}`;
-    case "deleteFile":
-      return `delete /nsconfig/ssl/${op.fileName}`;
-    case "saveConfig":
-      return "save the running configuration";
-  }
-}
-
-type OperationOf<K extends OperationKind> = Extract<Operation, { kind: K }>;
-
-/** What apply learned while running that changes later phases and the recorded state. */
-interface ApplyContext {
-  session: NitroSession;
-  logger: ApplyLogger;
-  /** CA certkey name planned → name of the certkey that already holds that CA on the appliance. */
-  caRenames: Map<string, string>;
-  /** The state before this plan: tells CA certkeys apart and where their files are. */
-  previous: RecordedState;
-  /** Files of CA certkeys the appliance kept because something else still uses them: not deleted. */
-  filesStillInUse: Set<string>;
-  notes: string[];
-  /** Files uploaded for a CA that turned out to exist under another name: removed at the end. */
-  unusedCaFiles: string[];
 }
 
 export async function applyPlan(session: NitroSession, plan: Plan, previous: RecordedState, logger: ApplyLogger): Promise<ApplyOutcome> {
@@ -239,86 +166,6 @@ async function settle<T extends Operation>(
     }),
   );
   return failures;
-}
-
-const ALREADY_EXISTS = new Set([273, 1642]);
-const NOT_FOUND = new Set([258, 1540, 461]);
-
-function isGone(error: NitroError): boolean {
-  return (error.errorcode !== undefined && NOT_FOUND.has(error.errorcode)) || error.status === 404;
-}
-
-function alreadyExists(error: NitroError): boolean {
-  return (error.errorcode !== undefined && ALREADY_EXISTS.has(error.errorcode)) || error.status === 409;
-}
-
-/** A file with our content-derived name is adopted when its content is byte-for-byte ours. */
-async function adoptExistingFile(context: ApplyContext, op: OperationOf<"uploadFile">, error: NitroError, phase: OperationOf<"uploadFile">[]): Promise<boolean> {
-  if (!alreadyExists(error)) return false;
-  const existing = await context.session.getFile(op.fileName);
-  if (existing === null) return false;
-  if (existing.contentBase64 === base64(op.contentPem)) return true;
-  return replaceOwnLeftoverKey(context, op, phase);
-}
-
-const base64 = (text: string): string => Buffer.from(text, "utf8").toString("base64");
-
-/**
- * A key file under our name with other bytes, beside a certificate file that is byte-for-byte
- * ours: left by an interrupted run that was given the same key encoded or encrypted differently
- * (encryption is salted, so a re-exported key differs). Unused, it is replaced; else it stays.
- */
-async function replaceOwnLeftoverKey(context: ApplyContext, op: OperationOf<"uploadFile">, phase: OperationOf<"uploadFile">[]): Promise<boolean> {
-  const { session } = context;
-  const sibling = op.secret && op.fileName.endsWith(".key") ? phase.find((o) => o.fileName === `${op.fileName.slice(0, -".key".length)}.cer`) : undefined;
-  if (!sibling) return false;
-  const certificate = await session.getFile(sibling.fileName);
-  if (certificate === null || certificate.contentBase64 !== base64(sibling.contentPem)) return false;
-  const certkeys = await session.getCertkeys();
-  const inUse = certkeys.some((c) => [c.cert, c.key].some((path) => path !== undefined && path.slice(path.lastIndexOf("/") + 1) === op.fileName));
-  if (inUse) return false;
-  context.logger.info(`replacing /nsconfig/ssl/${op.fileName}, left by an interrupted run with the key in another encoding`);
-  const [removed] = await session.deleteFiles([op.fileName]);
-  if (!removed.ok) return false;
-  const [uploaded] = await session.uploadFiles([{ fileName: op.fileName, content: op.contentPem }]);
-  return uploaded.ok;
-}
-
-/** `Resource already exists [certkeyName Contents, <other>]`: the certificate is there under another name. */
-const CONTENT_EXISTS = /certkeyName Contents,\s*([^\]]+)\]/;
-
-async function adoptExistingCertkey(context: ApplyContext, op: OperationOf<"addCertkey">, error: NitroError): Promise<boolean> {
-  if (!alreadyExists(error)) return false;
-  const existing = await context.session.getCertkey(op.certkeyName);
-  if (existing && existing.cert.slice(existing.cert.lastIndexOf("/") + 1) === op.certFile) return true;
-  const otherName = CONTENT_EXISTS.exec(error.nitroMessage ?? error.message)?.[1]?.trim();
-  if (!existing && op.keyFile === undefined && otherName) {
-    // A CA certificate already installed under another name (often by hand): link to that one.
-    context.caRenames.set(op.certkeyName, otherName);
-    context.unusedCaFiles.push(op.certFile);
-    context.notes.push(`CA certificate of ${op.certkeyName} already exists on the appliance as ${otherName}; linking to it`);
-    context.logger.info(`using existing CA certkey ${otherName} instead of adding ${op.certkeyName}`);
-    return true;
-  }
-  return false;
-}
-
-/**
- * CA certkeys are shared: another sync's (or a hand-made) certificate may still link to one we
- * added. The appliance then refuses the delete (1541); the CA stays, with its file, and leaves
- * our record, so later runs do not keep trying.
- */
-async function keepCaInUse(context: ApplyContext, op: OperationOf<"deleteCertkey">, error: NitroError): Promise<boolean> {
-  const ca = context.previous.caCertkeys[op.certkeyName];
-  if (error.errorcode !== 1541 || !ca) return false;
-  context.filesStillInUse.add(ca.certFile);
-  context.notes.push(`CA certkey ${op.certkeyName} is still used by other certificates on the appliance; left in place`);
-  return true;
-}
-
-async function isBound(context: ApplyContext, vserver: string, certkeyName: string, sni: boolean): Promise<boolean> {
-  const bindings = await context.session.getVserverBindings(vserver);
-  return bindings.some((b) => b.certkeyname === certkeyName && b.snicert === sni);
 }
 
 function withCaRenames(op: Operation, renames: Map<string, string>): Operation {
