@@ -5,11 +5,12 @@ import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import type { ConnectionSettings } from "./inputs";
 import { resolveConnection } from "./inputs";
+import { canonicalJson } from "./canonical-json";
 import { emptyRecordedState, type DesiredState, type RecordedState } from "./model";
 import type { NitroConnectionOptions } from "./nitro";
 import { summarizeDeployed } from "./outputs";
 import { OUTPUTS_VERSION, readOutputs, type SyncOutputs } from "./outputs-state";
-import { plan } from "./plan";
+import { changesRecord, plan } from "./plan";
 import { inspectAppliance, removeCertificates, syncCertificates, type EngineDeps } from "./sync";
 import { validateInputs, type ValidatedSettings } from "./validate";
 
@@ -59,13 +60,6 @@ function toNitroOptions(connection: ConnectionSettings): NitroConnectionOptions 
 /** The outputs that come from settings alone: a change there is an update even when the appliance needs none. */
 function settingsOf(outputs: SyncOutputs): unknown[] {
   return [outputs.syncName, outputs.description, outputs.appliance, outputs.appliancePassword, outputs.vservers, outputs.options, outputs.syncTrigger];
-}
-
-/** JSON with sorted keys: stored outputs come back from the engine with their keys reordered. */
-function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v,
-  );
 }
 
 /** Same appliance and partition? Anything else is another set of objects: replace. */
@@ -127,7 +121,7 @@ export class SyncProvider implements pulumi.dynamic.ResourceProvider {
     const next = this.outputs(settings, desired, planned.next, olds.lastWriteAt, this.passwordFromInputs(news), planned.notes);
     const settingsChanged = canonicalJson(settingsOf(next)) !== canonicalJson(settingsOf(olds));
     // A record that changes without any operation (e.g. a certificate now retained) is an update too.
-    const recordChanged = canonicalJson(planned.next) !== canonicalJson(olds.state);
+    const recordChanged = changesRecord(planned, olds.state);
     // So is news worth telling, such as a renewal now waiting for a sync trigger.
     const newNotes = planned.notes.some((note) => !olds.notes.includes(note));
     return { changes: planned.phases.length > 0 || olds.drift.length > 0 || settingsChanged || recordChanged || newNotes };

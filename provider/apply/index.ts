@@ -10,7 +10,7 @@ import { adoptExistingCertkey, adoptExistingFile, isBound, isGone, keepCaInUse }
 import type { ApplyContext, ApplyLogger, OperationOf } from "./context";
 import { ApplyError, type OperationFailure } from "./errors";
 
-export { ApplyError, describeOperation, type OperationFailure } from "./errors";
+export { ApplyError, type OperationFailure } from "./errors";
 export type { ApplyLogger } from "./context";
 
 export interface ApplyOutcome {

@@ -1,4 +1,5 @@
 // Human lines for previews and logs. Never includes file contents or passphrases.
+import { canonicalJson } from "../canonical-json";
 import type { Operation, Plan, RecordedState } from "../model";
 
 export function hasChanges(plan: Plan): boolean {
@@ -8,7 +9,7 @@ export function hasChanges(plan: Plan): boolean {
 export function summarizeOperation(op: Operation): string {
   switch (op.kind) {
     case "uploadFile":
-      return `upload ${op.secret ? "key file" : "file"} ${op.fileName}`;
+      return `upload /nsconfig/ssl/${op.fileName}`;
     case "addCertkey":
       return op.keyFile === undefined ? `add CA certkey ${op.certkeyName}` : `add certkey ${op.certkeyName}`;
     case "updateCertkey":
@@ -24,7 +25,7 @@ export function summarizeOperation(op: Operation): string {
     case "deleteCertkey":
       return `delete certkey ${op.certkeyName}`;
     case "deleteFile":
-      return `delete file ${op.fileName}`;
+      return `delete /nsconfig/ssl/${op.fileName}`;
     case "saveConfig":
       return "save the configuration";
   }
@@ -41,13 +42,5 @@ export function describePlan(plan: Plan): string[] {
  * A diff must report a change then, or the new record is never stored.
  */
 export function changesRecord(plan: Plan, recorded: RecordedState): boolean {
-  return canonical(plan.next) !== canonical(recorded);
-}
-
-function canonical(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v !== null && typeof v === "object" && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : v,
-  );
+  return canonicalJson(plan.next) !== canonicalJson(recorded);
 }

@@ -198,7 +198,7 @@ describe("plan with an observed appliance", () => {
           now: NOW,
         }),
         phases: [[`uploadFile ${S.key}`]],
-        next: (_next, p) => expect(describePlan(p)[0]).to.equal(`upload key file ${S.key}: drift: file ${S.key} missing on the appliance`),
+        next: (_next, p) => expect(describePlan(p)[0]).to.equal(`upload /nsconfig/ssl/${S.key}: drift: file ${S.key} missing on the appliance`),
       },
       {
         name: "the CA link removed out of band: link again",

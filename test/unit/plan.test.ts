@@ -363,7 +363,7 @@ describe("plan", () => {
       const expired = plan({ desired: desiredState([shop], { vservers: ["vs1"] }), recorded: shopDeployed(), now: afterExpiry });
       expect(describePlan(expired)).to.include("unbind certsync-shop (default certificate) from vs1: expired on 2027-03-01; removal is on");
       const dropped = plan({ desired: desiredState([]), recorded: shopDeployed(), now: NOW });
-      expect(describePlan(dropped)).to.include(`delete file ${S.key}: dropped from the sync; removal is on`);
+      expect(describePlan(dropped)).to.include(`delete /nsconfig/ssl/${S.key}: dropped from the sync; removal is on`);
     });
   });
 
