@@ -4,9 +4,9 @@ import { applyPlan, type ApplyLogger } from "./apply";
 import { detectDrift } from "./drift";
 import { observationScope, observeAppliance } from "./gather";
 import { hideOwnLeftovers } from "./leftovers";
-import type { DesiredState, ObservedState, RecordedState } from "./model";
+import type { DesiredState, ObservedState, Plan, RecordedState } from "./model";
 import { withNitroSession, type NitroClientDeps, type NitroConnectionOptions, type NitroSession } from "./nitro";
-import { plan, planDestroy } from "./plan";
+import { describePlan, plan, planDestroy } from "./plan";
 
 export type SessionOpener = <T>(connection: NitroConnectionOptions, work: (session: NitroSession) => Promise<T>) => Promise<T>;
 
@@ -29,6 +29,19 @@ function opener(deps: EngineDeps): SessionOpener {
   return deps.openSession ?? ((connection, work) => withNitroSession(connection, work, { logger: { debug: () => undefined, ...deps.logger }, ...deps.nitro }));
 }
 
+/** One summary line per plan, its notes, and (at debug) every operation with its reason. */
+function logPlan(decided: Plan, logger: EngineDeps["logger"]): void {
+  const operations = decided.phases.flat();
+  if (operations.length === 0) logger.info("the appliance already matches: nothing to change");
+  else {
+    const counts = new Map<string, number>();
+    for (const op of operations) counts.set(op.kind, (counts.get(op.kind) ?? 0) + 1);
+    logger.info(`${operations.length} operation(s) in ${decided.phases.length} phase(s): ${[...counts].map(([kind, n]) => `${n} ${kind}`).join(", ")}`);
+  }
+  for (const note of decided.notes) logger.info(note);
+  if (logger.debug) for (const line of describePlan(decided)) logger.debug(line);
+}
+
 /** Brings the appliance to the desired state, starting from what this sync recorded. */
 export async function syncCertificates(
   connection: NitroConnectionOptions,
@@ -44,6 +57,7 @@ export async function syncCertificates(
       now: request.now,
       deferRenewals: request.deferRenewals ?? false,
     });
+    logPlan(decided, deps.logger);
     if (decided.phases.length === 0) {
       return { recorded: decided.next, wrote: false, operationsApplied: 0, notes: decided.notes };
     }
@@ -55,6 +69,7 @@ export async function syncCertificates(
 /** Removes everything this sync recorded, and nothing else. */
 export async function removeCertificates(connection: NitroConnectionOptions, recorded: RecordedState, deps: EngineDeps): Promise<SyncResult> {
   const decided = planDestroy(recorded);
+  logPlan(decided, deps.logger);
   if (decided.phases.length === 0) return { recorded: decided.next, wrote: false, operationsApplied: 0, notes: [] };
   return opener(deps)(connection, async (session) => {
     const outcome = await applyPlan(session, decided, recorded, deps.logger);
