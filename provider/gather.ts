@@ -3,7 +3,7 @@
 // per vserver), all sent concurrently through the session's pool.
 import type { NitroSession } from "./nitro";
 import { caCertkeyName, caCertificateFileName, certificateFileName, keyFileName, renewedCertkeyName } from "./naming";
-import type { DesiredState, ObservedState, ObservedVserver, RecordedState } from "./model";
+import { recordedNames, type DesiredState, type ObservedState, type ObservedVserver, type RecordedState } from "./model";
 
 /** The names a sync may touch: recorded objects and everything the desired state could create. */
 export interface ObservationScope {
@@ -13,20 +13,8 @@ export interface ObservationScope {
 }
 
 export function observationScope(desired: DesiredState | undefined, recorded: RecordedState): ObservationScope {
-  const vservers = new Set<string>(desired?.options.vservers ?? []);
-  const certkeyNames = new Set<string>();
-  const fileNames = new Set<string>();
-  for (const certificate of Object.values(recorded.certificates)) {
-    for (const certkey of certificate.certkeys) {
-      certkeyNames.add(certkey.certkeyName);
-      fileNames.add(certkey.certFile).add(certkey.keyFile);
-      for (const binding of certkey.bindings) vservers.add(binding.vserver);
-    }
-  }
-  for (const ca of Object.values(recorded.caCertkeys)) {
-    certkeyNames.add(ca.certkeyName);
-    fileNames.add(ca.certFile);
-  }
+  const { certkeyNames, fileNames, vservers } = recordedNames(recorded);
+  for (const vserver of desired?.options.vservers ?? []) vservers.add(vserver);
   for (const certificate of Object.values(desired?.certificates ?? {})) {
     const fingerprint = certificate.leaf.fingerprint;
     for (const name of [certificate.certkeyName, renewedCertkeyName(certificate.certkeyName, fingerprint)]) {

@@ -6,24 +6,13 @@
 // the appliance answers "already exists" (see apply.ts), instead of the plan refusing them as
 // someone else's.
 import { caCertificateFileName, certificateFileName, keyFileName, renewedCertkeyName } from "./naming";
-import type { DesiredState, ObservedState, RecordedState } from "./model";
+import { recordedNames, type DesiredState, type ObservedState, type RecordedState } from "./model";
 
 export function hideOwnLeftovers(desired: DesiredState, recorded: RecordedState, observed: ObservedState): ObservedState {
   // With adoptExisting the plan uses existing objects itself; hidden, it would re-upload a file
   // that exists, and apply refuses it whenever the bytes differ (e.g. another PEM line ending).
   if (desired.options.adoptExisting) return observed;
-  const recordedCertkeys = new Set<string>();
-  const recordedFiles = new Set<string>();
-  for (const certificate of Object.values(recorded.certificates)) {
-    for (const certkey of certificate.certkeys) {
-      recordedCertkeys.add(certkey.certkeyName);
-      recordedFiles.add(certkey.certFile).add(certkey.keyFile);
-    }
-  }
-  for (const ca of Object.values(recorded.caCertkeys)) {
-    recordedCertkeys.add(ca.certkeyName);
-    recordedFiles.add(ca.certFile);
-  }
+  const { certkeyNames: recordedCertkeys, fileNames: recordedFiles } = recordedNames(recorded);
 
   const hiddenCertkeys = new Set<string>();
   const certkeys = { ...observed.certkeys };

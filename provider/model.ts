@@ -197,3 +197,22 @@ export interface PlanProblem {
 export function emptyRecordedState(): RecordedState {
   return { schemaVersion: 1, certificates: {}, caCertkeys: {} };
 }
+
+/** Every name the record mentions: its certkeys (CA ones included), their files, and the vservers they are bound to. */
+export function recordedNames(recorded: RecordedState): { certkeyNames: Set<string>; fileNames: Set<string>; vservers: Set<string> } {
+  const certkeyNames = new Set<string>();
+  const fileNames = new Set<string>();
+  const vservers = new Set<string>();
+  for (const certificate of Object.values(recorded.certificates)) {
+    for (const certkey of certificate.certkeys) {
+      certkeyNames.add(certkey.certkeyName);
+      fileNames.add(certkey.certFile).add(certkey.keyFile);
+      for (const binding of certkey.bindings) vservers.add(binding.vserver);
+    }
+  }
+  for (const ca of Object.values(recorded.caCertkeys)) {
+    certkeyNames.add(ca.certkeyName);
+    fileNames.add(ca.certFile);
+  }
+  return { certkeyNames, fileNames, vservers };
+}
