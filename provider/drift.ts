@@ -1,6 +1,7 @@
 // Drift: how the appliance differs from what this sync recorded. Pure; used by refresh
 // (read) to report it and by diff to schedule the update that repairs it.
 import type { ObservedState, RecordedState } from "./model";
+import { normalizeSerial } from "./serial";
 
 export function detectDrift(recorded: RecordedState, observed: ObservedState): string[] {
   const drift: string[] = [];
@@ -35,9 +36,4 @@ export function detectDrift(recorded: RecordedState, observed: ObservedState): s
     if (observed.certkeys[ca.certkeyName] === null) drift.push(`CA certkey ${ca.certkeyName} is missing on the appliance`);
   }
   return drift;
-}
-
-/** NITRO reports serials in hex with varying case and leading zeros. */
-export function normalizeSerial(serial: string): string {
-  return serial.replace(/[^0-9a-fA-F]/g, "").toUpperCase().replace(/^0+(?=.)/, "");
 }

@@ -3,6 +3,7 @@
 // createPrivateKey. The facts must come out in exactly the format x509.ts produces for forge.
 import { createHash, createPrivateKey, createPublicKey, type KeyObject, X509Certificate } from "node:crypto";
 import type { CertificateFacts } from "../model";
+import { normalizeSerial } from "../serial";
 
 export interface NativeCertificate {
   facts: Omit<CertificateFacts, "pem" | "fingerprint" | "selfSigned">;
@@ -43,7 +44,7 @@ function iso(date: Date): string {
 
 export function readNativeCertificate(der: Buffer): NativeCertificate {
   const x = new X509Certificate(der);
-  const serial = x.serialNumber.replace(/^0+/, "").toUpperCase() || "0";
+  const serial = normalizeSerial(x.serialNumber);
   const commonName = commonNameOf(x.subject);
   return {
     facts: {

@@ -4,6 +4,7 @@
 import { createHash } from "node:crypto";
 import forge from "node-forge";
 import type { CertificateFacts } from "../model";
+import { normalizeSerial } from "../serial";
 import { derToPem } from "./pem";
 import { readNativeCertificate } from "./native";
 
@@ -22,12 +23,6 @@ export function sha256Hex(data: Buffer | string): string {
   return createHash("sha256")
     .update(typeof data === "string" ? Buffer.from(data, "binary") : data)
     .digest("hex");
-}
-
-/** "0A1B" from "000a1b": model.ts wants upper case without leading zeros. */
-export function normaliseSerial(hex: string): string {
-  const stripped = hex.replace(/[^0-9a-fA-F]/g, "").replace(/^0+/, "").toUpperCase();
-  return stripped === "" ? "0" : stripped;
 }
 
 /** ISO-8601 UTC to the second (certificate times carry no milliseconds). */
@@ -89,7 +84,7 @@ function readForgeCertificate(der: Buffer): ParsedCertificate {
     publicKeyFingerprint: sha256Hex(spki),
     facts: {
       pem: derToPem(der),
-      serial: normaliseSerial(cert.serialNumber),
+      serial: normalizeSerial(cert.serialNumber),
       fingerprint: sha256Hex(der),
       subject,
       issuer,

@@ -1,12 +1,7 @@
 // The appliance as the planner sees it: the recorded state, corrected by what was observed.
 // Without an observation (preview/diff) the record is taken as true.
+import { normalizeSerial } from "../serial";
 import type { ObservedCertkey, ObservedState, ObservedVserver, RecordedBinding } from "../model";
-
-/** Serials compared the way the model stores them: upper-case hex, no separators, no leading zeros. */
-export function normalizeSerial(serial: string): string {
-  const hex = serial.replace(/[^0-9a-fA-F]/g, "").toUpperCase();
-  return hex.replace(/^0+(?=.)/, "");
-}
 
 export class ApplianceView {
   constructor(private readonly observed: ObservedState | undefined) {}

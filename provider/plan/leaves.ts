@@ -1,7 +1,8 @@
 // Leaf certkeys that must match a desired certificate: their files, the certkey itself and
 // its CA link, including drift repair and adoption of objects that already exist.
 import type { PlanProblem, SyncOptions } from "../model";
-import { normalizeSerial, type ApplianceView } from "./appliance";
+import { normalizeSerial } from "../serial";
+import type { ApplianceView } from "./appliance";
 import type { PhaseBuilder } from "./phases";
 import * as why from "./reasons";
 import type { LeafTarget } from "./types";

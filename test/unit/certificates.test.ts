@@ -4,7 +4,8 @@ import forge from "node-forge";
 import { readCertificateMaterial, readCertificates, validityProblem, type MaterialProblem } from "../../provider/certificates";
 import { readNativeCertificate } from "../../provider/certificates/native";
 import { derToPem, scanPem } from "../../provider/certificates/pem";
-import { normaliseSerial, parseCertificateDer } from "../../provider/certificates/x509";
+import { parseCertificateDer } from "../../provider/certificates/x509";
+import { normalizeSerial } from "../../provider/serial";
 import {
   encryptKey,
   issueCertificate,
@@ -75,8 +76,8 @@ describe("certificates", () => {
     });
 
     it("strip leading zeros from serials and upper-case them", () => {
-      expect(normaliseSerial("00a1b2")).to.equal("A1B2");
-      expect(normaliseSerial("0000")).to.equal("0");
+      expect(normalizeSerial("00a1b2")).to.equal("A1B2");
+      expect(normalizeSerial("0000")).to.equal("0");
     });
 
     it("are the same from base64 DER, from PEM with CRLF and comments, and via the node:crypto fallback", () => {

@@ -1,11 +1,12 @@
 // The pure pieces around the plan: drift between record and appliance (refresh), and the
 // leftovers of an interrupted run that the plan must not mistake for someone else's objects.
 import { expect } from "chai";
-import { detectDrift, normalizeSerial } from "../../provider/drift";
+import { detectDrift } from "../../provider/drift";
 import { observationScope } from "../../provider/gather";
 import { hideOwnLeftovers } from "../../provider/leftovers";
 import type { ObservedState, RecordedState } from "../../provider/model";
 import { caCertkeyName, renewedCertkeyName } from "../../provider/naming";
+import { normalizeSerial } from "../../provider/serial";
 import { caFacts, desiredCert, desiredState, filesOf, observedFrom, recordedCa, recordedCertkey, recordedState } from "../support/facts";
 
 const CA = caFacts("Issuing CA");
@@ -43,6 +44,7 @@ describe("drift", () => {
     ["0a", "A"],
     ["00:0A:FF", "AFF"],
     ["000", "0"],
+    ["", "0"],
     ["1f2e", "1F2E"],
   ];
   for (const [given, normal] of serials) it(`normalizes serial ${given}`, () => expect(normalizeSerial(given)).to.equal(normal));
