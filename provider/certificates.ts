@@ -14,7 +14,7 @@ export { keyMismatchProblem, parsePrivateKey, type ParsedPrivateKey } from "./ce
 export { derToPem, scanPem } from "./certificates/pem";
 export { readPfx } from "./certificates/pfx";
 export { readCertificates } from "./certificates/read";
-export { parseCertificateDer, type ParsedCertificate } from "./certificates/x509";
+export { parseCertificateDer, sha256Hex, type ParsedCertificate } from "./certificates/x509";
 
 /** The per-certificate inputs that carry material (names as in inputs.ts). */
 export interface CertificateMaterialInput {

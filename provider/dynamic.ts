@@ -1,11 +1,11 @@
 // The dynamic provider's implementation: a thin adapter from Pulumi's calls to the sync
 // engine (validate → plan → apply). The serialized shim in resource.ts require()s this
 // module at call time, so this file is what runs for every stack, old or new.
-import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import type { ConnectionSettings } from "./inputs";
 import { resolveConnection } from "./inputs";
 import { canonicalJson } from "./canonical-json";
+import { scanPem, sha256Hex } from "./certificates";
 import { emptyRecordedState, type DesiredState, type RecordedState } from "./model";
 import type { NitroConnectionOptions } from "./nitro";
 import { summarizeDeployed } from "./outputs";
@@ -33,14 +33,12 @@ export function defaultDeps(): ProviderDeps {
   return { now: () => new Date(), env: process.env, engine: { logger: stderrLogger(process.env) } };
 }
 
-/** SHA-256 fingerprints of every PEM certificate block in a text (no parsing beyond base64). */
+/** SHA-256 fingerprints of the certificates in a PEM text (previous inputs: only compared, never reported). */
 function pemFingerprints(text: unknown): string[] {
   if (typeof text !== "string") return [];
-  const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
-  return blocks.map((block) => {
-    const body = block.replace(/-----(BEGIN|END) CERTIFICATE-----/g, "").replace(/\s+/g, "");
-    return createHash("sha256").update(Buffer.from(body, "base64")).digest("hex");
-  });
+  return scanPem(text)
+    .blocks.filter((block) => block.label === "CERTIFICATE")
+    .map((block) => sha256Hex(block.der));
 }
 
 function toNitroOptions(connection: ConnectionSettings): NitroConnectionOptions {

@@ -2,7 +2,7 @@
 // of certificates (all certkeys in one GET, the ssl folder listing in one GET, and two GETs
 // per vserver), all sent concurrently through the session's pool.
 import type { NitroSession } from "./nitro";
-import { caCertkeyName, caCertificateFileName, certificateFileName, keyFileName, renewedCertkeyName } from "./naming";
+import { caCertkeyName, caCertificateFileName, fileNameOf, certificateFileName, keyFileName, renewedCertkeyName } from "./naming";
 import { recordedNames, type DesiredState, type ObservedState, type ObservedVserver, type RecordedState } from "./model";
 
 /** The names a sync may touch: recorded objects and everything the desired state could create. */
@@ -40,8 +40,8 @@ export async function observeAppliance(session: NitroSession, scope: Observation
   for (const certkey of certkeys) {
     observed.certkeys[certkey.certkey] = {
       certkeyName: certkey.certkey,
-      certFile: baseName(certkey.cert),
-      ...(certkey.key ? { keyFile: baseName(certkey.key) } : {}),
+      certFile: fileNameOf(certkey.cert),
+      ...(certkey.key ? { keyFile: fileNameOf(certkey.key) } : {}),
       serial: certkey.serial ?? "",
       ...(certkey.linkcertkeyname ? { linkedCaCertkeyName: certkey.linkcertkeyname } : {}),
     };
@@ -62,9 +62,4 @@ async function observeVserver(session: NitroSession, name: string): Promise<Obse
     sniEnabled: vserver.snienable,
     bindings: bindings.map((b) => ({ certkeyName: b.certkeyname, sni: b.snicert, ca: b.ca })),
   };
-}
-
-/** certkey `cert`/`key` may be relative to /nsconfig/ssl/ or absolute. */
-function baseName(path: string): string {
-  return path.slice(path.lastIndexOf("/") + 1);
 }

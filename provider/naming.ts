@@ -79,6 +79,11 @@ function fileStem(certkeyName: string, fingerprint: string): string {
   return `${safe}-${fingerprint.slice(0, FILE_FINGERPRINT_HEX)}`;
 }
 
+/** A certkey's `cert`/`key` as NITRO reports it (relative to /nsconfig/ssl/ or absolute) → the file name. */
+export function fileNameOf(path: string): string {
+  return path.slice(path.lastIndexOf("/") + 1);
+}
+
 export function certificateFileName(certkeyName: string, fingerprint: string): string {
   return `${fileStem(certkeyName, fingerprint)}.cer`;
 }

@@ -1,6 +1,7 @@
 // Answers that mean "already as wanted": checked against the appliance, then counted as done.
 // A file or certkey this sync would have created, a binding already there, an object already
 // gone. This is what lets a run that follows an interrupted one converge.
+import { fileNameOf } from "../naming";
 import type { NitroError } from "../nitro";
 import type { ApplyContext, OperationOf } from "./context";
 
@@ -38,7 +39,7 @@ async function replaceOwnLeftoverKey(context: ApplyContext, op: OperationOf<"upl
   const certificate = await session.getFile(sibling.fileName);
   if (certificate === null || certificate.contentBase64 !== base64(sibling.contentPem)) return false;
   const certkeys = await session.getCertkeys();
-  const inUse = certkeys.some((c) => [c.cert, c.key].some((path) => path !== undefined && path.slice(path.lastIndexOf("/") + 1) === op.fileName));
+  const inUse = certkeys.some((c) => [c.cert, c.key].some((path) => path !== undefined && fileNameOf(path) === op.fileName));
   if (inUse) return false;
   context.logger.info(`replacing /nsconfig/ssl/${op.fileName}, left by an interrupted run with the key in another encoding`);
   const [removed] = await session.deleteFiles([op.fileName]);
@@ -53,7 +54,7 @@ const CONTENT_EXISTS = /certkeyName Contents,\s*([^\]]+)\]/;
 export async function adoptExistingCertkey(context: ApplyContext, op: OperationOf<"addCertkey">, error: NitroError): Promise<boolean> {
   if (!alreadyExists(error)) return false;
   const existing = await context.session.getCertkey(op.certkeyName);
-  if (existing && existing.cert.slice(existing.cert.lastIndexOf("/") + 1) === op.certFile) return true;
+  if (existing && fileNameOf(existing.cert) === op.certFile) return true;
   const otherName = CONTENT_EXISTS.exec(error.nitroMessage ?? error.message)?.[1]?.trim();
   if (!existing && op.keyFile === undefined && otherName) {
     // A CA certificate already installed under another name (often by hand): link to that one.

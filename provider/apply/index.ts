@@ -6,6 +6,7 @@
 // duplicating objects or failing.
 import type { ItemResult, NitroError, NitroSession } from "../nitro";
 import type { Operation, OperationKind, Plan, RecordedState } from "../model";
+import { fileNameOf } from "../naming";
 import { adoptExistingCertkey, adoptExistingFile, isBound, isGone, keepCaInUse } from "./adopt";
 import type { ApplyContext, ApplyLogger, OperationOf } from "./context";
 import { ApplyError, type OperationFailure } from "./errors";
@@ -56,7 +57,7 @@ export async function applyPlan(session: NitroSession, plan: Plan, previous: Rec
  */
 async function checkSavedBeforeFileRemoval(context: ApplyContext, plan: Plan): Promise<void> {
   const certkeys = new Map((await context.session.getCertkeys()).map((c) => [c.certkey, c]));
-  const fileOf = (path: string | undefined): string | undefined => (path === undefined ? undefined : path.slice(path.lastIndexOf("/") + 1));
+  const fileOf = (path: string | undefined): string | undefined => (path === undefined ? undefined : fileNameOf(path));
   const lost: string[] = [];
   for (const op of plan.phases.flat()) {
     if ((op.kind === "addCertkey" || op.kind === "updateCertkey") && !context.caRenames.has(op.certkeyName)) {
