@@ -2,23 +2,12 @@
 // A file or certkey this sync would have created, a binding already there, an object already
 // gone. This is what lets a run that follows an interrupted one converge.
 import { fileNameOf } from "../naming";
-import type { NitroError } from "../nitro";
+import { isAlreadyExistsAnswer, type NitroError } from "../nitro";
 import type { ApplyContext, OperationOf } from "./context";
-
-const ALREADY_EXISTS = new Set([273, 1642]);
-const NOT_FOUND = new Set([258, 1540, 461]);
-
-export function isGone(error: NitroError): boolean {
-  return (error.errorcode !== undefined && NOT_FOUND.has(error.errorcode)) || error.status === 404;
-}
-
-function alreadyExists(error: NitroError): boolean {
-  return (error.errorcode !== undefined && ALREADY_EXISTS.has(error.errorcode)) || error.status === 409;
-}
 
 /** A file with our content-derived name is adopted when its content is byte-for-byte ours. */
 export async function adoptExistingFile(context: ApplyContext, op: OperationOf<"uploadFile">, error: NitroError, phase: OperationOf<"uploadFile">[]): Promise<boolean> {
-  if (!alreadyExists(error)) return false;
+  if (!isAlreadyExistsAnswer(error)) return false;
   const existing = await context.session.getFile(op.fileName);
   if (existing === null) return false;
   if (existing.contentBase64 === base64(op.contentPem)) return true;
@@ -52,7 +41,7 @@ async function replaceOwnLeftoverKey(context: ApplyContext, op: OperationOf<"upl
 const CONTENT_EXISTS = /certkeyName Contents,\s*([^\]]+)\]/;
 
 export async function adoptExistingCertkey(context: ApplyContext, op: OperationOf<"addCertkey">, error: NitroError): Promise<boolean> {
-  if (!alreadyExists(error)) return false;
+  if (!isAlreadyExistsAnswer(error)) return false;
   const existing = await context.session.getCertkey(op.certkeyName);
   if (existing && fileNameOf(existing.cert) === op.certFile) return true;
   const otherName = CONTENT_EXISTS.exec(error.nitroMessage ?? error.message)?.[1]?.trim();

@@ -4,10 +4,10 @@
 // certkey this sync would have created, a binding already there, an object already gone)
 // are adopted after a check, so a run that follows an interrupted one converges instead of
 // duplicating objects or failing.
-import type { ItemResult, NitroError, NitroSession } from "../nitro";
+import { isNotFoundAnswer, type ItemResult, type NitroError, type NitroSession } from "../nitro";
 import type { Operation, OperationKind, Plan, RecordedState } from "../model";
 import { fileNameOf } from "../naming";
-import { adoptExistingCertkey, adoptExistingFile, isBound, isGone, keepCaInUse } from "./adopt";
+import { adoptExistingCertkey, adoptExistingFile, isBound, keepCaInUse } from "./adopt";
 import type { ApplyContext, ApplyLogger, OperationOf } from "./context";
 import { ApplyError, type OperationFailure } from "./errors";
 
@@ -137,17 +137,17 @@ async function runKind(context: ApplyContext, operations: Operation[]): Promise<
     case "unbind": {
       const ops = pick("unbind");
       const results = await session.unbind(ops.map((o) => ({ vservername: o.vserver, certkeyname: o.certkeyName, snicert: o.sni })));
-      return settle(ops, results, async (op, error) => isGone(error) || !(await isBound(context, op.vserver, op.certkeyName, op.sni)));
+      return settle(ops, results, async (op, error) => isNotFoundAnswer(error) || !(await isBound(context, op.vserver, op.certkeyName, op.sni)));
     }
     case "deleteCertkey": {
       const ops = pick("deleteCertkey");
       const results = await session.deleteCertkeys(ops.map((o) => o.certkeyName));
-      return settle(ops, results, async (op, error) => isGone(error) || keepCaInUse(context, op, error));
+      return settle(ops, results, async (op, error) => isNotFoundAnswer(error) || keepCaInUse(context, op, error));
     }
     case "deleteFile": {
       const ops = pick("deleteFile");
       const results = await session.deleteFiles(ops.map((o) => o.fileName));
-      return settle(ops, results, async (_op, error) => isGone(error));
+      return settle(ops, results, async (_op, error) => isNotFoundAnswer(error));
     }
   }
 }
@@ -179,7 +179,7 @@ function withCaRenames(op: Operation, renames: Map<string, string>): Operation {
 async function runFileCleanup(context: ApplyContext): Promise<number> {
   const files = context.unusedCaFiles.splice(0);
   const results = await context.session.deleteFiles(files);
-  const failed = results.filter((r) => !r.ok && !isGone(r.error)).length;
+  const failed = results.filter((r) => !r.ok && !isNotFoundAnswer(r.error)).length;
   if (failed > 0) context.logger.warn(`${failed} unused CA file(s) could not be removed from /nsconfig/ssl/`);
   return files.length;
 }

@@ -90,6 +90,19 @@ export function isTlsVerificationCode(code: string | undefined): boolean {
   return code !== undefined && TLS_CODES.has(code);
 }
 
+/** NITRO answers that mean the object is not there (258 no such resource, 1540 no such certificate, 461 no such vserver). */
+const NOT_FOUND_CODES = new Set([258, 1540, 461]);
+/** NITRO answers that mean the object is there already (273 resource exists, 1642 file exists). */
+const EXISTS_CODES = new Set([273, 1642]);
+
+export function isNotFoundAnswer(answer: { status?: number; errorcode?: number }): boolean {
+  return answer.status === 404 || NOT_FOUND_CODES.has(answer.errorcode ?? -1);
+}
+
+export function isAlreadyExistsAnswer(answer: { status?: number; errorcode?: number }): boolean {
+  return answer.status === 409 || EXISTS_CODES.has(answer.errorcode ?? -1);
+}
+
 /** What to do, for the errors where we know. */
 export function hintFor(init: Pick<NitroErrorInit, "errorcode" | "networkCode" | "operation" | "status" | "nitroMessage">): string | undefined {
   // Appliances name the refused CLI command in brackets: "Not authorized ... [add ssl certKey]".

@@ -1,14 +1,12 @@
 // The write operations of a sync, each described once: its single request, its bulk form,
 // and how to tell after a lost answer whether it already happened.
 import type { ItemOperation } from "./bulk";
+import { isAlreadyExistsAnswer, isNotFoundAnswer } from "./errors";
 import { argsQuery, configPath, SSL_FOLDER, withQuery } from "./paths";
 import type { Reads } from "./reads";
 import type { BindingSpec, CertkeyAdd, CertkeyLink, CertkeyUpdate, FileUpload } from "./types";
 import { BULK_DELETE_CERTKEYS, BULK_DELETE_FILES, BULK_UNBIND } from "./unverified";
 
-const NOT_FOUND = new Set([258, 1540, 461]);
-const isNotFound = (e: { status?: number; errorcode?: number }) => e.status === 404 || NOT_FOUND.has(e.errorcode ?? -1);
-const isExisting = (e: { status?: number; errorcode?: number }) => e.status === 409 || e.errorcode === 273;
 
 function compact(record: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined));
@@ -90,7 +88,7 @@ export function writeOperations(reads: Reads) {
     wire: (b) => ({ vservername: b.vservername, certkeyname: b.certkeyname, snicert: b.snicert }),
     single: (b) => ({ method: "PUT", path: configPath("sslvserver_sslcertkey_binding"), body: { sslvserver_sslcertkey_binding: bind.wire(b) }, operation: bind.operation, objectName: bindingName(b), kind: "idempotent" }),
     bulk: { method: "PUT", path: configPath("sslvserver_sslcertkey_binding") },
-    alreadyDone: (_b, e) => isExisting(e),
+    alreadyDone: (_b, e) => isAlreadyExistsAnswer(e),
   };
 
   const unbind: ItemOperation<BindingSpec> = {
@@ -107,7 +105,7 @@ export function writeOperations(reads: Reads) {
       kind: "idempotent",
     }),
     bulk: { method: BULK_UNBIND.method, path: BULK_UNBIND.path },
-    alreadyDone: (_b, e) => isNotFound(e),
+    alreadyDone: (_b, e) => isNotFoundAnswer(e),
   };
 
   const deleteCertkey: ItemOperation<string> = {
@@ -118,7 +116,7 @@ export function writeOperations(reads: Reads) {
     wire: (n) => ({ certkey: n }),
     single: (n) => ({ method: "DELETE", path: configPath("sslcertkey", n), operation: "delete sslcertkey", objectName: n, kind: "idempotent" }),
     bulk: { method: BULK_DELETE_CERTKEYS.method, path: BULK_DELETE_CERTKEYS.path },
-    alreadyDone: (_n, e) => isNotFound(e),
+    alreadyDone: (_n, e) => isNotFoundAnswer(e),
   };
 
   const deleteFile: ItemOperation<string> = {
@@ -129,7 +127,7 @@ export function writeOperations(reads: Reads) {
     wire: (n) => ({ filename: n, filelocation: SSL_FOLDER }),
     single: (n) => ({ method: "DELETE", path: withQuery(configPath("systemfile", n), { args: argsQuery({ filelocation: SSL_FOLDER }) }), operation: "delete systemfile", objectName: n, kind: "idempotent" }),
     bulk: { method: BULK_DELETE_FILES.method, path: BULK_DELETE_FILES.path },
-    alreadyDone: (_n, e) => isNotFound(e),
+    alreadyDone: (_n, e) => isNotFoundAnswer(e),
   };
 
   return { uploadFile, addCertkey, updateCertkey, linkCertkey, unlinkCertkey, bind, unbind, deleteCertkey, deleteFile };
